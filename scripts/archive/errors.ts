@@ -1,0 +1,169 @@
+/**
+ * Every error the archiver raises, in one file. Each has a stable `code` that tests, logs and the recorded
+ * failures match on; the message says what failed, for which input, and what to try.
+ */
+
+export type ArchiveErrorCode =
+  | "ARCHIVE_USAGE"
+  | "ARCHIVE_BAD_LINK"
+  | "ARCHIVE_BLOCKED_ADDRESS"
+  | "ARCHIVE_DNS"
+  | "ARCHIVE_NETWORK"
+  | "ARCHIVE_FETCH_TIMEOUT"
+  | "ARCHIVE_TOO_LARGE"
+  | "ARCHIVE_TOO_MANY_REDIRECTS"
+  | "ARCHIVE_REDIRECT_LOOP"
+  | "ARCHIVE_BAD_REDIRECT"
+  | "ARCHIVE_HTTP_STATUS"
+  | "ARCHIVE_BAD_ENCODING"
+  | "ARCHIVE_UNSUPPORTED_TYPE"
+  | "ARCHIVE_PARSE"
+  | "ARCHIVE_EMPTY"
+  | "ARCHIVE_IMAGE"
+  | "ARCHIVE_STORE";
+
+export interface ArchiveErrorOptions {
+  /** The URL (or links.txt location) the error is about. */
+  url?: string;
+  cause?: unknown;
+}
+
+export class ArchiveError extends Error {
+  override name = "ArchiveError";
+  readonly code: ArchiveErrorCode;
+  readonly url: string | undefined;
+  /** Whether trying again later may succeed (network trouble, 429/503): the fetcher retries these. */
+  readonly retryable: boolean;
+
+  constructor(code: ArchiveErrorCode, message: string, options: ArchiveErrorOptions & { retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.url = options.url;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export class UsageError extends ArchiveError {
+  override name = "UsageError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_USAGE", message, options);
+  }
+}
+
+export class BadLinkError extends ArchiveError {
+  override name = "BadLinkError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_BAD_LINK", message, options);
+  }
+}
+
+export class BlockedAddressError extends ArchiveError {
+  override name = "BlockedAddressError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_BLOCKED_ADDRESS", message, options);
+  }
+}
+
+export class DnsError extends ArchiveError {
+  override name = "DnsError";
+  constructor(message: string, options: ArchiveErrorOptions & { retryable?: boolean } = {}) {
+    super("ARCHIVE_DNS", message, options);
+  }
+}
+
+export class NetworkError extends ArchiveError {
+  override name = "NetworkError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_NETWORK", message, { ...options, retryable: true });
+  }
+}
+
+export class FetchTimeoutError extends ArchiveError {
+  override name = "FetchTimeoutError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_FETCH_TIMEOUT", message, { ...options, retryable: true });
+  }
+}
+
+export class TooLargeError extends ArchiveError {
+  override name = "TooLargeError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_TOO_LARGE", message, options);
+  }
+}
+
+export class TooManyRedirectsError extends ArchiveError {
+  override name = "TooManyRedirectsError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_TOO_MANY_REDIRECTS", message, options);
+  }
+}
+
+export class RedirectLoopError extends ArchiveError {
+  override name = "RedirectLoopError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_REDIRECT_LOOP", message, options);
+  }
+}
+
+export class BadRedirectError extends ArchiveError {
+  override name = "BadRedirectError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_BAD_REDIRECT", message, options);
+  }
+}
+
+export class HttpStatusError extends ArchiveError {
+  override name = "HttpStatusError";
+  readonly status: number;
+  constructor(status: number, message: string, options: ArchiveErrorOptions = {}) {
+    // 429 and 5xx other than 501 may pass; 404, 410 and other 4xx will not.
+    super("ARCHIVE_HTTP_STATUS", message, { ...options, retryable: status === 429 || (status >= 500 && status !== 501) });
+    this.status = status;
+  }
+}
+
+export class UnsupportedTypeError extends ArchiveError {
+  override name = "UnsupportedTypeError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_UNSUPPORTED_TYPE", message, options);
+  }
+}
+
+export class ParseError extends ArchiveError {
+  override name = "ParseError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_PARSE", message, options);
+  }
+}
+
+export class EmptyCaptureError extends ArchiveError {
+  override name = "EmptyCaptureError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_EMPTY", message, options);
+  }
+}
+
+export class ImageError extends ArchiveError {
+  override name = "ImageError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_IMAGE", message, options);
+  }
+}
+
+export class StoreError extends ArchiveError {
+  override name = "StoreError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_STORE", message, options);
+  }
+}
+
+/** Any thrown value as an ArchiveError, so one link's failure is always a recorded result with a code. */
+export function toArchiveError(error: unknown, url?: string): ArchiveError {
+  if (error instanceof ArchiveError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ArchiveError("ARCHIVE_PARSE", `Unexpected error while archiving${url ? ` ${url}` : ""}: ${message}`, {
+    url,
+    cause: error,
+  });
+}

@@ -1,0 +1,203 @@
+/**
+ * The data that flows between the archiver's stages, and the resolved configuration each stage receives.
+ * Only config.ts reads argv and the environment; every stage gets these plain objects.
+ */
+
+/** One usable line of links.txt. */
+export interface Link {
+  /** The URL exactly as written on its line, trimmed: the capture key. Never normalized. */
+  url: string;
+  /** md5(url), hex: the capture folder name and the mirror address. */
+  hash: string;
+  /** 1-based line number in the links file, for messages. */
+  line: number;
+}
+
+/** A line of links.txt that could not be used, reported as `links.txt:<line>: <reason>`. */
+export interface LinkProblem {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+/** Bounds on one HTTP exchange (every hop, every retry). */
+export interface FetchLimits {
+  /** TCP/TLS connect. */
+  connectTimeoutMs: number;
+  /** From request sent to response headers. */
+  headersTimeoutMs: number;
+  /** Longest silence while reading the body. */
+  bodyIdleTimeoutMs: number;
+  /** The whole exchange, redirects included: a dripping server cannot keep us longer than this. */
+  totalTimeoutMs: number;
+  /** Body bytes after decompression. */
+  maxBytes: number;
+  maxRedirects: number;
+  /** Extra attempts after the first, for retryable failures (network errors, 429, 503). */
+  retries: number;
+  /** First backoff delay; doubles each retry; a Retry-After header is honoured up to maxRetryDelayMs. */
+  retryBaseDelayMs: number;
+  maxRetryDelayMs: number;
+}
+
+export interface FetcherOptions {
+  limits: FetchLimits;
+  userAgent: string;
+  /** Off by default: loopback, private, link-local, unique-local and unspecified addresses are refused. */
+  allowPrivateNetwork: boolean;
+  /** Requests to one host at once (politeness); other hosts proceed meanwhile. */
+  perHostConcurrency: number;
+  /** DNS resolution, injectable so tests can make a public-looking name resolve to a private address. */
+  lookup?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
+}
+
+/** One request through a Fetcher. */
+export interface FetchRequest {
+  /** Sent as the Accept header. */
+  accept?: string;
+  /** Overrides limits.maxBytes for this request (images have their own cap). */
+  maxBytes?: number;
+  /** Overrides limits.totalTimeoutMs for this request. */
+  totalTimeoutMs?: number;
+  /** Cancels the whole fetch (the run is being stopped). */
+  signal?: AbortSignal;
+}
+
+/** Owns the HTTP agent for a run: every page and image request goes through one of these. */
+export interface Fetcher {
+  fetch(url: string, request?: FetchRequest): Promise<FetchedResource>;
+  close(): Promise<void>;
+}
+
+/** A response body read within bounds and decompressed, after following redirects. */
+export interface FetchedResource {
+  /** The URL asked for. */
+  url: string;
+  /** The URL the body came from, after redirects. */
+  finalUrl: string;
+  /** Every URL visited, in order, the first being `url` and the last `finalUrl`. */
+  redirectChain: string[];
+  status: number;
+  /** Lower-cased header names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The media type of Content-Type, lower-cased, without parameters ("" when absent). */
+  mediaType: string;
+  /** The charset parameter of Content-Type, if any, as sent. */
+  charset: string | undefined;
+  body: Buffer;
+  /** How many attempts it took (1 when the first worked). */
+  attempts: number;
+}
+
+/** What extraction found in a page. Its `html` is NOT yet safe: it must go through sanitizeArticle. */
+export interface Article {
+  title: string;
+  byline: string | undefined;
+  siteName: string | undefined;
+  lang: string | undefined;
+  dir: "ltr" | "rtl" | undefined;
+  excerpt: string | undefined;
+  publishedTime: string | undefined;
+  /** Unsanitized HTML of the article (or of the whole body when `readerable` is false). */
+  html: string;
+  /** True when Readability found an article; false when we kept the page's body as-is. */
+  readerable: boolean;
+}
+
+export type ImageFormat = "webp" | "avif";
+
+export interface ImageLimits {
+  /** Bytes of one downloaded image (before decoding). */
+  maxBytes: number;
+  /** Decoded pixels of one image (sharp's limitInputPixels): stops decompression bombs. */
+  maxInputPixels: number;
+  /** Stored images are resized down to this width. */
+  maxWidth: number;
+  /** Download and re-encode of one image. */
+  timeoutMs: number;
+  format: ImageFormat;
+  quality: number;
+  /** Images of one capture fetched and encoded at once. */
+  concurrency: number;
+}
+
+/** What kind of capture a folder holds. */
+export type CaptureKind =
+  | "article" // Readability found an article
+  | "page" // no article found: the page's sanitized body is kept
+  | "text" // text/plain, shown preformatted
+  | "pdf" // the original PDF is stored beside index.html
+  | "image"; // a direct image link: the re-encoded image is stored beside index.html
+
+/** The front matter of cache/<hash>/index.html. Keys are snake_case: this is a public contract. */
+export interface CaptureMeta {
+  title: string;
+  url: string;
+  hash_url: string;
+  archived_at: string;
+  final_url: string;
+  status: "captured";
+  kind: CaptureKind;
+  content_type: string;
+  http_status: number;
+  byline?: string;
+  site_name?: string;
+  lang?: string;
+  dir?: "ltr" | "rtl";
+  excerpt?: string;
+  published_at?: string;
+  word_count: number;
+  /** For pdf and image captures: the stored file's name, in the capture folder. */
+  file?: string;
+  /** Images found in the article, and how many of them could not be stored. */
+  images: number;
+  images_failed: number;
+  /** sha256 of the stored body, so a refresh can tell "unchanged" from "changed". */
+  content_sha256: string;
+  archiver: string;
+}
+
+/** A recorded failure: cache/_failures/<hash>.json. The next run retries it; the site lists it. */
+export interface FailureRecord {
+  url: string;
+  hash_url: string;
+  line: number;
+  code: string;
+  reason: string;
+  first_failed_at: string;
+  last_failed_at: string;
+  attempts: number;
+  /** True when a good older capture exists and was kept. */
+  kept_previous: boolean;
+}
+
+export type ProgressMode = "bar" | "lines" | "quiet";
+
+export interface ArchiveConfig {
+  linksFile: string;
+  cacheDir: string;
+  refresh: boolean;
+  concurrency: number;
+  perHostConcurrency: number;
+  allowPrivateNetwork: boolean;
+  userAgent: string;
+  fetch: FetchLimits;
+  images: ImageLimits;
+  shard: { index: number; count: number } | undefined;
+  progress: ProgressMode;
+}
+
+export type LinkOutcome = "captured" | "unchanged" | "skipped" | "failed";
+
+/** The result of one link in a run; the summary and exit code come from these. */
+export interface CaptureResult {
+  link: Link;
+  outcome: LinkOutcome;
+  /** For failed: the stable error code and message. */
+  code?: string;
+  reason?: string;
+  /** For failed refreshes: the previous capture was kept. */
+  keptPrevious?: boolean;
+  kind?: CaptureKind;
+  title?: string;
+}
