@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { formatProblem, hashUrl, parseLinks } from "../../scripts/archive/links.ts";
+
+describe("parseLinks", () => {
+  it("hashes the URL exactly as written, as the design's example says", () => {
+    expect(hashUrl("http://blog.circleci.com/its-the-future/")).toBe("c49c76ef1aea72cabf73a382c7900429");
+  });
+
+  it("skips blank lines and comments and trims surrounding spaces", () => {
+    const { links, problems } = parseLinks("# my links\n\n   https://example.com/a  \n\t# indented comment\nhttps://example.com/b\n");
+    expect(links.map((l) => [l.url, l.line])).toEqual([
+      ["https://example.com/a", 3],
+      ["https://example.com/b", 5],
+    ]);
+    expect(links[0]!.hash).toBe(hashUrl("https://example.com/a"));
+    expect(problems).toEqual([]);
+  });
+
+  it("never normalizes: a trailing slash or letter case makes a different capture", () => {
+    const { links } = parseLinks("https://Example.com/a\nhttps://example.com/a/\nhttps://example.com/a");
+    expect(new Set(links.map((l) => l.hash)).size).toBe(3);
+  });
+
+  it("captures a URL listed twice once and counts the repeat", () => {
+    const { links, duplicates } = parseLinks("https://example.com/a\nhttps://example.com/a\n  https://example.com/a  ");
+    expect(links).toHaveLength(1);
+    expect(links[0]!.line).toBe(1);
+    expect(duplicates).toBe(2);
+  });
+
+  it("reports each bad line with its number and reason, and keeps the good ones", () => {
+    const text = [
+      "htp://x",
+      "https://ok.example/",
+      "example.com/no-scheme",
+      "javascript:alert(1)",
+      "file:///etc/passwd",
+      "https://a.example/ https://b.example/",
+      "ftp://files.example/x",
+      "https://user:secret@example.com/",
+      "https://",
+    ].join("\n");
+    const { links, problems } = parseLinks(text);
+    expect(links.map((l) => l.url)).toEqual(["https://ok.example/"]);
+    expect(problems.map((p) => p.line)).toEqual([1, 3, 4, 5, 6, 7, 8, 9]);
+    expect(formatProblem("links.txt", problems[0]!)).toBe('links.txt:1: "htp://x" is not an http(s) URL (scheme "htp")');
+    expect(problems[1]!.reason).toMatch(/not an absolute URL/);
+    expect(problems[4]!.reason).toMatch(/one URL on each line/);
+    expect(problems[6]!.reason).toMatch(/password/);
+  });
+
+  it("ignores a byte order mark and Windows line endings", () => {
+    const { links } = parseLinks("\uFEFFhttps://example.com/a\r\nhttps://example.com/b\r\n");
+    expect(links.map((l) => l.url)).toEqual(["https://example.com/a", "https://example.com/b"]);
+  });
+
+  it("refuses an absurdly long line without echoing all of it", () => {
+    const { problems } = parseLinks(`https://example.com/${"a".repeat(10_000)}`);
+    expect(problems[0]!.reason).toMatch(/longer than/);
+    expect(problems[0]!.text.length).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,109 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import matter from "gray-matter";
+import { beforeEach, describe, expect, it } from "vitest";
+import { hashUrl } from "../../scripts/archive/links.ts";
+import {
+  clearFailure,
+  commitCapture,
+  createWorkFolder,
+  listCaptures,
+  readCaptureMeta,
+  readFailures,
+  recordFailure,
+  renderCaptureFile,
+  sweepWorkFolders,
+} from "../../scripts/archive/store.ts";
+import type { CaptureMeta } from "../../scripts/archive/types.ts";
+
+const url = "https://example.com/post";
+const hash = hashUrl(url);
+
+function meta(title: string): CaptureMeta {
+  return {
+    title,
+    url,
+    hash_url: hash,
+    archived_at: "2026-01-01T00:00:00.000Z",
+    final_url: url,
+    status: "captured",
+    kind: "article",
+    content_type: "text/html",
+    http_status: 200,
+    byline: undefined,
+    word_count: 2,
+    images: 0,
+    images_failed: 0,
+    content_sha256: "x",
+    archiver: "test",
+  };
+}
+
+async function capture(cacheDir: string, title: string, body: string): Promise<void> {
+  const work = await createWorkFolder(cacheDir, hash);
+  await writeFile(path.join(work, "index.html"), renderCaptureFile(meta(title), body));
+  await commitCapture(cacheDir, hash, work);
+}
+
+describe("store", () => {
+  let cacheDir: string;
+  beforeEach(async () => {
+    cacheDir = await mkdtemp(path.join(tmpdir(), "store-"));
+  });
+
+  it("writes front matter then the body, leaving out absent fields", async () => {
+    await capture(cacheDir, 'A "quoted": title --- with yaml: traps', "<p>Hello world</p>");
+    const text = await readFile(path.join(cacheDir, hash, "index.html"), "utf8");
+    const parsed = matter(text);
+    expect(parsed.data.title).toBe('A "quoted": title --- with yaml: traps');
+    expect(parsed.data.hash_url).toBe(hash);
+    expect("byline" in parsed.data).toBe(false);
+    expect(parsed.content.trim()).toBe("<p>Hello world</p>");
+  });
+
+  it("replaces a capture with a new one and leaves no work folders behind", async () => {
+    await capture(cacheDir, "old", "<p>old</p>");
+    await capture(cacheDir, "new", "<p>new</p>");
+    expect((await readCaptureMeta(cacheDir, hash))?.title).toBe("new");
+    expect(await readdir(cacheDir)).toEqual([hash]);
+    expect([...(await listCaptures(cacheDir))]).toEqual([hash]);
+  });
+
+  it("restores the old capture when a run was killed between moving it aside and moving the new one in", async () => {
+    await capture(cacheDir, "old", "<p>old</p>");
+    // The state a kill between the two renames of commitCapture leaves: old moved aside, new still a work folder.
+    const { rename } = await import("node:fs/promises");
+    await rename(path.join(cacheDir, hash), path.join(cacheDir, `.old-${hash}-123-abcd`));
+    const work = await createWorkFolder(cacheDir, hash);
+    await writeFile(path.join(work, "index.html"), "half a capt");
+    expect(await sweepWorkFolders(cacheDir)).toEqual({ removed: 1, restored: 1 });
+    expect((await readCaptureMeta(cacheDir, hash))?.title).toBe("old");
+    expect(await readdir(cacheDir)).toEqual([hash]);
+  });
+
+  it("deletes the moved-aside copy when the new capture had already made it into place", async () => {
+    await capture(cacheDir, "new", "<p>new</p>");
+    await mkdir(path.join(cacheDir, `.old-${hash}-1-ffff`));
+    await sweepWorkFolders(cacheDir);
+    expect(await readdir(cacheDir)).toEqual([hash]);
+    expect((await readCaptureMeta(cacheDir, hash))?.title).toBe("new");
+  });
+
+  it("counts attempts across failures and forgets them once cleared", async () => {
+    const link = { url, hash, line: 3 };
+    await recordFailure(cacheDir, link, { code: "ARCHIVE_HTTP_STATUS", reason: "404", keptPrevious: false, at: new Date("2026-01-01") });
+    const second = await recordFailure(cacheDir, link, { code: "ARCHIVE_NETWORK", reason: "reset", keptPrevious: false, at: new Date("2026-01-02") });
+    expect(second).toMatchObject({ attempts: 2, first_failed_at: "2026-01-01T00:00:00.000Z", last_failed_at: "2026-01-02T00:00:00.000Z", code: "ARCHIVE_NETWORK", line: 3 });
+    expect(await readFailures(cacheDir)).toHaveLength(1);
+    await clearFailure(cacheDir, hash);
+    expect(await readFailures(cacheDir)).toEqual([]);
+  });
+
+  it("does not list work folders or the failures folder as captures", async () => {
+    await capture(cacheDir, "t", "<p>x</p>");
+    await createWorkFolder(cacheDir, hash);
+    await recordFailure(cacheDir, { url: "https://x.example/", hash: hashUrl("https://x.example/"), line: 1 }, { code: "C", reason: "r", keptPrevious: false, at: new Date() });
+    expect([...(await listCaptures(cacheDir))]).toEqual([hash]);
+  });
+});
