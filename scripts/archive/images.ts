@@ -1,0 +1,723 @@
+/**
+ * Images stage: article HTML with remote (or data:) images in → the same HTML with every visible image stored in
+ * `dir` as a re-encoded WebP/AVIF named by content hash, and each <img> reduced to src/alt/width/height.
+ * Side effects: downloads through the `download` passed in, writes files in `dir`. Never throws for one image:
+ * a failed image keeps its alt text and is listed in `failures` (issue #2 §6).
+ */
+import { createHash } from "node:crypto";
+import { copyFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { JSDOM } from "jsdom";
+import pLimit from "p-limit";
+import sharp from "sharp";
+import type { Metadata } from "sharp";
+import { ArchiveError, FetchTimeoutError, ImageError, TooLargeError, UnsupportedTypeError } from "./errors.ts";
+import type { ImageFormat, ImageLimits } from "./types.ts";
+
+export interface ImageDownload {
+  body: Buffer;
+  finalUrl: string;
+  mediaType: string;
+}
+
+export interface LocalizeOptions {
+  /** The page's final URL, against which relative and protocol-relative URLs resolve. */
+  baseUrl: string;
+  /** Folder the image files are written into (the capture's temporary folder). */
+  dir: string;
+  limits: ImageLimits;
+  /** Fetches one image within limits.maxBytes; must honour `signal` (the per-image timeout aborts it). */
+  download: (url: string, signal: AbortSignal) => Promise<ImageDownload>;
+  /** The previous capture's folder: an image whose content hash already has a file there is copied, not re-encoded. */
+  reuseDir?: string;
+}
+
+export interface ImageFailure {
+  url: string;
+  reason: string;
+  code: string;
+}
+
+export interface LocalizeResult {
+  html: string;
+  /** <img> elements that pointed at an image (stored or failed); tracking pixels are not counted. */
+  images: number;
+  failed: number;
+  failures: ImageFailure[];
+  /** Names of the files written into `dir`, each once. */
+  files: string[];
+}
+
+export interface EncodedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  format: ImageFormat;
+}
+
+/**
+ * What sharp may decode for us. Anything else (HTML, PDF, HEVC HEIC, ...) is refused before decoding.
+ * "heif" is how sharp reports AVIF. SVG is rasterized: sharp's librsvg, given a buffer, has no base URL and loads
+ * only data: URLs — no network, no local files, no XInclude (verified by a test; see images.test.ts).
+ */
+const DECODABLE_FORMATS = new Set(["jpeg", "png", "webp", "gif", "heif", "tiff", "svg"]);
+
+/** <source type> values we can decode; a <source> with another type is skipped like a browser would. */
+const DECODABLE_TYPES = new Set([
+  "image/jpeg",
+  "image/jpg",
+  "image/pjpeg",
+  "image/png",
+  "image/apng",
+  "image/webp",
+  "image/avif",
+  "image/gif",
+  "image/tiff",
+  "image/svg+xml",
+]);
+
+/** Lazy-load attributes holding a srcset, in order of preference (lazysizes, kinja, citylab, ...). */
+const LAZY_SRCSET_ATTRIBUTES = ["data-srcset", "data-lazy-srcset"];
+
+/**
+ * Lazy-load and high-resolution attributes holding one URL, best first. The high-resolution ones (wapo's
+ * data-hi-res-src, libération's data-src-retina) come before the plain lazy ones because we downscale anyway.
+ * Found by grepping the 130 pages of ../shared/fixtures/readability-pages plus common lazy-load libraries.
+ */
+const LAZY_SRC_ATTRIBUTES = [
+  "data-hi-res-src",
+  "data-high-res-src",
+  "data-full-src",
+  "data-src-retina",
+  "data-lazy-src",
+  "data-src",
+  "data-original",
+  "data-original-src",
+  "datasrc", // bbc
+  "data-url",
+  "data-echo",
+  "data-actualsrc",
+  "data-source-standard", // salon
+  "data-lazyload", // lemonde uses "true" here: only URL-looking values count
+  "lazy-src",
+  "original", // pixnet
+];
+
+/** Attributes whose values are never candidates, even when they look like image URLs. */
+const NOT_CANDIDATES = new Set(["src", "srcset", "alt", "title", "href", "longdesc", "usemap"]);
+
+/** Placeholder file names: blank.gif, spacer.gif, image-lazy.png, blank-<fingerprint>.gif, loading.svg, ... */
+const PLACEHOLDER_NAME =
+  /(?:^|[-_.])(?:blank|spacer|pixel|transparent|placeholder|lazy|lazyload|loading|loader|spinner|empty|1x1|grey|gray)(?:[-_.]|$)/i;
+
+/** A tiny data: image is a lazy-load placeholder (Readability uses the same idea). */
+const PLACEHOLDER_DATA_BYTES = 200;
+
+/** Candidates tried for one <img> before it counts as failed (e.g. a 404 lazy URL, then the plain src). */
+const MAX_CANDIDATES_TRIED = 3;
+
+/** `<picture><source media>` is evaluated against a desktop reader's viewport, in CSS px (1em = 16px). */
+const VIEWPORT_WIDTH = 1280;
+
+/** The density a srcset x-descriptor choice aims at: a 2x screen is what most readers have. */
+const MAX_DENSITY = 2;
+
+/**
+ * Decode, orient, strip metadata, cap the width and re-encode one image.
+ * Used for images in articles and for a direct image link stored as a capture.
+ * Throws ArchiveError: TooLargeError (bytes or pixels), UnsupportedTypeError (not an image), ImageError (broken).
+ */
+export async function encodeImage(body: Buffer, limits: ImageLimits): Promise<EncodedImage> {
+  await probeImage(body, limits, "image");
+  return encodeProbed(body, limits, limits.timeoutMs, "image");
+}
+
+interface Probe {
+  format: string;
+  width: number;
+  height: number;
+}
+
+/** Reads only the header: the format comes from the bytes (never the Content-Type) and pixel bombs stop here. */
+async function probeImage(body: Buffer, limits: ImageLimits, label: string): Promise<Probe> {
+  if (body.length > limits.maxBytes) {
+    throw new TooLargeError(`Image ${label} is ${body.length} bytes, more than the ${limits.maxBytes} allowed`, {
+      url: label,
+    });
+  }
+  if (body.length === 0) throw new ImageError(`Image ${label} is empty`, { url: label });
+  if (looksLikeMarkupButNotSvg(body)) {
+    throw new UnsupportedTypeError(`Image ${label} is HTML or text, not an image`, { url: label });
+  }
+  let metadata: Metadata;
+  try {
+    // limitInputPixels off here on purpose: metadata() reads the header only, and we want the real size in the
+    // message. The decoding pipeline below has the limit again.
+    metadata = await sharp(body, { limitInputPixels: false, animated: false }).metadata();
+  } catch (error) {
+    throw new UnsupportedTypeError(`Image ${label} is not a decodable image: ${messageOf(error)}`, {
+      url: label,
+      cause: error,
+    });
+  }
+  const { format, width, height } = metadata;
+  if (!DECODABLE_FORMATS.has(format) || (format === "heif" && metadata.compression !== "av1")) {
+    const kind = metadata.compression ? `${format} (${metadata.compression})` : format;
+    throw new UnsupportedTypeError(`Image ${label} is ${kind}, which is not archived`, { url: label });
+  }
+  if (!width || !height) throw new ImageError(`Image ${label} has no dimensions`, { url: label });
+  if (width * height > limits.maxInputPixels) {
+    throw new TooLargeError(
+      `Image ${label} is ${width}×${height} pixels, more than the ${limits.maxInputPixels} allowed; it was not decoded`,
+      { url: label },
+    );
+  }
+  return { format, width, height };
+}
+
+async function encodeProbed(body: Buffer, limits: ImageLimits, timeoutMs: number, label: string): Promise<EncodedImage> {
+  // failOn "error": truncated and corrupt data abort, but libjpeg *warnings* (e.g. "extraneous bytes before
+  // marker", common in camera files that browsers show fine) do not. Safe because pixels are always re-encoded.
+  let pipeline = sharp(body, { limitInputPixels: limits.maxInputPixels, failOn: "error", animated: false })
+    .timeout({ seconds: Math.max(1, Math.ceil(timeoutMs / 1000)) })
+    .rotate() // applies EXIF orientation before the EXIF block is dropped
+    .resize({ width: limits.maxWidth, withoutEnlargement: true });
+  // No withMetadata()/keepExif(): sharp strips EXIF, XMP, IPTC and ICC (converting to sRGB) by default.
+  pipeline = limits.format === "avif" ? pipeline.avif({ quality: limits.quality }) : pipeline.webp({ quality: limits.quality });
+  try {
+    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, format: limits.format };
+  } catch (error) {
+    const message = messageOf(error);
+    if (/pixel limit/i.test(message)) {
+      throw new TooLargeError(`Image ${label} has more than ${limits.maxInputPixels} pixels`, { url: label, cause: error });
+    }
+    if (/timeout/i.test(message)) {
+      throw new FetchTimeoutError(`Image ${label} took longer than ${timeoutMs} ms to re-encode`, { url: label, cause: error });
+    }
+    throw new ImageError(`Image ${label} could not be decoded: ${message}`, { url: label, cause: error });
+  }
+}
+
+/** HTML served as image/jpeg starts with "<" like SVG does; only SVG may go on to the decoder. */
+function looksLikeMarkupButNotSvg(body: Buffer): boolean {
+  let head = body.subarray(0, 4096).toString("utf8");
+  head = head.replace(/^\uFEFF/, "").trimStart();
+  if (!head.startsWith("<")) return false;
+  // Skip an XML declaration, comments and a doctype: what follows must be the <svg> root.
+  const rest = head.replace(/^(?:<\?xml[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>|\s+)*/i, "");
+  return !/^<svg[\s>]/i.test(rest);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Choosing the URL a reader would have seen
+
+interface SrcsetCandidate {
+  url: string;
+  width?: number;
+  density?: number;
+}
+
+/**
+ * WHATWG "parse a srcset attribute", reduced to what we need: URLs may contain commas (kinja's
+ * "c_fill,f_auto"), so a URL runs to whitespace and only trailing commas end it.
+ * https://html.spec.whatwg.org/multipage/images.html#parse-a-srcset-attribute
+ */
+export function parseSrcset(value: string): SrcsetCandidate[] {
+  const out: SrcsetCandidate[] = [];
+  let i = 0;
+  const n = value.length;
+  const isSpace = (c: string | undefined) => c !== undefined && /[\s]/.test(c);
+  while (i < n) {
+    while (i < n && (isSpace(value[i]) || value[i] === ",")) i++;
+    if (i >= n) break;
+    let start = i;
+    while (i < n && !isSpace(value[i])) i++;
+    let url = value.slice(start, i);
+    let descriptor = "";
+    if (url.endsWith(",")) {
+      url = url.replace(/,+$/, "");
+    } else {
+      start = i;
+      let inParens = false;
+      while (i < n) {
+        const c = value[i];
+        if (c === "(") inParens = true;
+        else if (c === ")") inParens = false;
+        else if (c === "," && !inParens) break;
+        i++;
+      }
+      descriptor = value.slice(start, i).trim();
+      i++; // past the comma
+    }
+    if (!url) continue;
+    const candidate: SrcsetCandidate = { url };
+    const w = /(?:^|\s)(\d+)w(?:\s|$)/.exec(descriptor);
+    const x = /(?:^|\s)(\d*\.?\d+)x(?:\s|$)/.exec(descriptor);
+    if (w) candidate.width = Number(w[1]);
+    else if (x) candidate.density = Number(x[1]);
+    out.push(candidate);
+  }
+  return out;
+}
+
+/**
+ * The srcset candidate we store. With width descriptors: the smallest at least maxWidth wide (enough pixels for the
+ * stored width), else the widest. With density descriptors (no descriptor = 1x): the highest at most 2x, else the
+ * lowest. Both give a sharp image on a 2x screen without downloading a 6000-pixel original.
+ */
+export function pickFromSrcset(value: string, maxWidth: number): string | undefined {
+  const candidates = parseSrcset(value);
+  const widths = candidates.filter((c) => c.width !== undefined);
+  if (widths.length > 0) {
+    const sorted = [...widths].sort((a, b) => a.width! - b.width!);
+    return (sorted.find((c) => c.width! >= maxWidth) ?? sorted[sorted.length - 1])?.url;
+  }
+  const densities = candidates.map((c) => ({ url: c.url, density: c.density ?? 1 })).sort((a, b) => a.density - b.density);
+  const atMost = densities.filter((c) => c.density <= MAX_DENSITY);
+  return (atMost[atMost.length - 1] ?? densities[0])?.url;
+}
+
+/** Whether a <source media> query matches a desktop reader (VIEWPORT_WIDTH px, light scheme, 1x). Unknown → no. */
+export function mediaMatches(media: string): boolean {
+  const text = media.trim().toLowerCase();
+  if (!text) return true;
+  return text.split(",").some((query) => {
+    let q = query.trim();
+    let negate = false;
+    if (q.startsWith("not ")) {
+      negate = true;
+      q = q.slice(4);
+    }
+    q = q.replace(/^only\s+/, "");
+    const ok = q.split(/\s+and\s+/).every((part) => featureMatches(part.trim()));
+    return negate ? !ok : ok;
+  });
+}
+
+function featureMatches(part: string): boolean {
+  if (part === "all" || part === "screen") return true;
+  if (part === "print") return false;
+  const toPx = (n: string, unit: string | undefined) => Number(n) * (unit === "em" || unit === "rem" ? 16 : 1);
+  let m = /^\(\s*(min|max)-(?:device-)?width\s*:\s*([\d.]+)(px|em|rem)?\s*\)$/.exec(part);
+  if (m) {
+    const px = toPx(m[2]!, m[3]);
+    return m[1] === "min" ? VIEWPORT_WIDTH >= px : VIEWPORT_WIDTH <= px;
+  }
+  m = /^\(\s*width\s*(>=|<=|>|<)\s*([\d.]+)(px|em|rem)?\s*\)$/.exec(part);
+  if (m) {
+    const px = toPx(m[2]!, m[3]);
+    const op = m[1];
+    if (op === ">=") return VIEWPORT_WIDTH >= px;
+    if (op === "<=") return VIEWPORT_WIDTH <= px;
+    return op === ">" ? VIEWPORT_WIDTH > px : VIEWPORT_WIDTH < px;
+  }
+  if (/^\(\s*orientation\s*:\s*landscape\s*\)$/.test(part)) return true;
+  if (/^\(\s*prefers-color-scheme\s*:\s*light\s*\)$/.test(part)) return true;
+  if (/^\(\s*prefers-reduced-motion\s*:\s*no-preference\s*\)$/.test(part)) return true;
+  return false;
+}
+
+/** A URL worth trying: absolute http(s) or a data:image URL, resolved against the page. */
+function resolveCandidate(value: string | null | undefined, baseUrl: string): string | undefined {
+  const raw = value?.trim();
+  if (!raw || raw === "#" || /^(?:true|false|null|undefined|\d+)$/i.test(raw)) return undefined;
+  if (/^data:/i.test(raw)) return /^data:image\//i.test(raw) ? raw : undefined;
+  try {
+    const url = new URL(raw, baseUrl);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlaceholder(url: string): boolean {
+  if (url.startsWith("data:")) {
+    // SVG data URIs on lazy images are sizing placeholders ("<svg viewBox='0 0 16 9'/>").
+    return /^data:image\/svg/i.test(url) || estimatedDataBytes(url) < PLACEHOLDER_DATA_BYTES;
+  }
+  try {
+    const name = new URL(url).pathname.split("/").pop() ?? "";
+    return PLACEHOLDER_NAME.test(name.replace(/\.[a-z0-9]+$/i, ""));
+  } catch {
+    return false;
+  }
+}
+
+/** The image URLs an <img> offers, best first, as a reader's browser (after lazy-load scripts) would choose. */
+function imgCandidates(img: Element, baseUrl: string, maxWidth: number): string[] {
+  const out: string[] = [];
+  const add = (value: string | null | undefined) => {
+    const url = resolveCandidate(value, baseUrl);
+    if (url) out.push(url);
+  };
+  for (const name of LAZY_SRCSET_ATTRIBUTES) {
+    const value = img.getAttribute(name);
+    if (value) add(pickFromSrcset(value, maxWidth));
+  }
+  for (const name of LAZY_SRC_ATTRIBUTES) {
+    const value = img.getAttribute(name);
+    if (value && looksLikeUrl(value)) add(value);
+  }
+  const srcset = img.getAttribute("srcset");
+  if (srcset) add(pickFromSrcset(srcset, maxWidth));
+  add(img.getAttribute("src"));
+  // Last resort, as Readability does: any other attribute whose value is an image URL (data-orig-file,
+  // data-large-file, data-lazy-whatever). After src so a real src wins over WordPress's extra sizes.
+  for (const attribute of Array.from(img.attributes)) {
+    if (NOT_CANDIDATES.has(attribute.name) || LAZY_SRC_ATTRIBUTES.includes(attribute.name)) continue;
+    if (LAZY_SRCSET_ATTRIBUTES.includes(attribute.name)) continue;
+    if (/^\s*\S+\.(?:jpe?g|png|webp|gif|avif)(?:[?#]\S*)?\s*$/i.test(attribute.value)) add(attribute.value);
+  }
+  return out;
+}
+
+function looksLikeUrl(value: string): boolean {
+  const v = value.trim();
+  return v.length > 0 && !/\s/.test(v) && (/[/.]/.test(v) || v.startsWith("data:"));
+}
+
+function hasLazyAttribute(img: Element): boolean {
+  return [...LAZY_SRCSET_ATTRIBUTES, ...LAZY_SRC_ATTRIBUTES].some((name) => {
+    const value = img.getAttribute(name);
+    return value !== null && looksLikeUrl(value);
+  });
+}
+
+/** Candidates of a <picture>'s <source>s that match the reader's viewport and that we can decode, in order. */
+function sourceCandidates(picture: Element, baseUrl: string, maxWidth: number): string[] {
+  const out: string[] = [];
+  for (const source of Array.from(picture.children)) {
+    if (source.localName !== "source") continue;
+    const type = source.getAttribute("type")?.trim().toLowerCase();
+    if (type && !DECODABLE_TYPES.has(type.split(";")[0]!.trim())) continue;
+    if (!mediaMatches(source.getAttribute("media") ?? "")) continue;
+    for (const name of [...LAZY_SRCSET_ATTRIBUTES, "srcset"]) {
+      const value = source.getAttribute(name);
+      const url = value ? resolveCandidate(pickFromSrcset(value, maxWidth), baseUrl) : undefined;
+      if (url) out.push(url);
+    }
+    // Invalid on <source>, but real pages do it.
+    for (const name of ["data-src", "src"]) {
+      const url = resolveCandidate(source.getAttribute(name), baseUrl);
+      if (url) out.push(url);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stage
+
+type Outcome =
+  | { kind: "stored"; file: string; width: number; height: number }
+  | { kind: "pixel" }
+  | { kind: "failed"; error: ArchiveError };
+
+interface Stored {
+  file: string;
+  width: number;
+  height: number;
+}
+
+/** Tracking pixels: the image a reader "sees" is at most this many px each way. */
+const PIXEL_MAX = 2;
+
+export async function localizeImages(html: string, options: LocalizeOptions): Promise<LocalizeResult> {
+  const { baseUrl, dir, limits, download, reuseDir } = options;
+  // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
+  // No runScripts, no resources: jsdom neither runs nor fetches anything.
+  const dom = new JSDOM(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`);
+  const document = dom.window.document;
+  const root = document.body;
+
+  // URLs an img inherits: from its collapsed <picture>'s sources (tried before its own), and from the lazy
+  // placeholder its <noscript> twin replaced (tried after, as fallbacks).
+  const before = new Map<Element, string[]>();
+  const after = new Map<Element, string[]>();
+
+  materializeNoscripts(root);
+  collapsePictures(root, baseUrl, limits.maxWidth, before);
+  unwrapNoscripts(root, baseUrl, limits.maxWidth, after);
+  // A <source> outside <picture> (video/audio) is not an image a reader sees; it must not keep a remote srcset.
+  for (const source of Array.from(root.querySelectorAll("source"))) {
+    source.removeAttribute("srcset");
+    source.removeAttribute("data-srcset");
+  }
+
+  const limit = pLimit(Math.max(1, limits.concurrency));
+  const byUrl = new Map<string, Promise<Outcome>>();
+  const byHash = new Map<string, Promise<Stored>>();
+  const files = new Set<string>();
+
+  const load = (url: string): Promise<Outcome> => {
+    let pending = byUrl.get(url);
+    if (!pending) {
+      pending = limit(() => loadOne(url));
+      byUrl.set(url, pending);
+    }
+    return pending;
+  };
+
+  const loadOne = async (url: string): Promise<Outcome> => {
+    const label = url.startsWith("data:") ? `${url.slice(0, 40)}…` : url;
+    const controller = new AbortController();
+    const started = Date.now();
+    const timeout = new FetchTimeoutError(`Image ${label} took longer than ${limits.timeoutMs} ms`, { url: label });
+    const timer = setTimeout(() => controller.abort(timeout), limits.timeoutMs);
+    try {
+      const body = url.startsWith("data:")
+        ? decodeDataUrl(url, limits.maxBytes, label)
+        : (await untilAborted(download(url, controller.signal), controller.signal)).body;
+      const probe = await untilAborted(probeImage(body, limits, label), controller.signal);
+      if (probe.width <= PIXEL_MAX && probe.height <= PIXEL_MAX) return { kind: "pixel" };
+      // Named by the bytes as served, so the same image at two URLs is stored once, and a refresh finds the
+      // previous capture's file under the same name.
+      const hash = createHash("sha256").update(body).digest("hex").slice(0, 32);
+      let stored = byHash.get(hash);
+      if (!stored) {
+        const remaining = Math.max(1, limits.timeoutMs - (Date.now() - started));
+        stored = storeImage(body, hash, remaining, label, controller.signal);
+        byHash.set(hash, stored);
+      }
+      return { kind: "stored", ...(await untilAborted(stored, controller.signal)) };
+    } catch (error) {
+      return { kind: "failed", error: asImageError(error, label) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const storeImage = async (
+    body: Buffer,
+    hash: string,
+    timeoutMs: number,
+    label: string,
+    signal: AbortSignal,
+  ): Promise<Stored> => {
+    const file = `${hash}.${limits.format}`;
+    const target = join(dir, file);
+    if (reuseDir) {
+      const reused = await reuse(join(reuseDir, file), target);
+      if (reused) {
+        files.add(file);
+        return { file, ...reused };
+      }
+    }
+    const encoded = await encodeProbed(body, limits, timeoutMs, label);
+    // A timed-out image must not leave an unreferenced file behind in the capture.
+    if (signal.aborted) throw signal.reason;
+    await writeFile(target, encoded.data);
+    files.add(file);
+    return { file, width: encoded.width, height: encoded.height };
+  };
+
+  const imgs = Array.from(root.querySelectorAll("img"));
+  const work = imgs.map(async (img): Promise<[Element, Outcome | "none"]> => {
+    const own = imgCandidates(img, baseUrl, limits.maxWidth);
+    // width=1 height=1 with nothing lazy about it is a tracking pixel: drop it without asking its server.
+    if (own.length > 0 && !hasLazyAttribute(img) && !before.has(img) && isPixelSized(img)) return [img, { kind: "pixel" }];
+    let candidates = unique([...(before.get(img) ?? []), ...own, ...(after.get(img) ?? [])]);
+    const real = candidates.filter((url) => !isPlaceholder(url));
+    if (real.length > 0) candidates = real; // a placeholder src loses to any lazy attribute
+    if (candidates.length === 0) {
+      const src = img.getAttribute("src")?.trim();
+      if (!src) return [img, "none"];
+      const url = src.slice(0, 100);
+      const error = new ImageError(`Image ${url} has an address we cannot fetch (not http, https or data:image)`, { url });
+      return [img, { kind: "failed", error }];
+    }
+    let outcome: Outcome | undefined;
+    for (const url of candidates.slice(0, MAX_CANDIDATES_TRIED)) {
+      const next = await load(url);
+      // Keep the first failure: it is about the URL the reader saw; later ones are fallbacks.
+      if (next.kind !== "failed" || !outcome) outcome = next;
+      if (next.kind !== "failed") break;
+      // A slow server will be slow for the next size too; do not spend another timeout on it.
+      if (next.error.code === "ARCHIVE_FETCH_TIMEOUT") break;
+    }
+    return [img, outcome!];
+  });
+
+  let images = 0;
+  const failures: ImageFailure[] = [];
+  for (const [img, outcome] of await Promise.all(work)) {
+    if (outcome !== "none" && outcome.kind === "pixel") {
+      img.remove();
+      continue;
+    }
+    const alt = img.getAttribute("alt");
+    const title = img.getAttribute("title");
+    for (const name of img.getAttributeNames()) img.removeAttribute(name);
+    if (alt !== null) img.setAttribute("alt", alt);
+    if (title !== null) img.setAttribute("title", title);
+    if (outcome === "none" || outcome.kind === "failed") {
+      if (outcome !== "none") {
+        images += 1;
+        failures.push({ url: outcome.error.url ?? "", reason: outcome.error.message, code: outcome.error.code });
+      }
+      // Without a source, only its alt text is left to show; an img with neither is nothing.
+      if (!alt?.trim()) img.remove();
+      continue;
+    }
+    images += 1;
+    img.setAttribute("src", outcome.file);
+    img.setAttribute("width", String(outcome.width));
+    img.setAttribute("height", String(outcome.height));
+    img.setAttribute("loading", "lazy");
+  }
+
+  const out = root.innerHTML;
+  dom.window.close();
+  return { html: out, images, failed: failures.length, failures, files: [...files] };
+}
+
+/** Copies the previous capture's file for this content hash; returns its size, or undefined to encode afresh. */
+async function reuse(from: string, to: string): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const { width, height } = await sharp(from).metadata();
+    if (!width || !height) return undefined;
+    await copyFile(from, to);
+    return { width, height };
+  } catch {
+    return undefined;
+  }
+}
+
+function isPixelSized(img: Element): boolean {
+  const w = Number.parseInt(img.getAttribute("width") ?? "", 10);
+  const h = Number.parseInt(img.getAttribute("height") ?? "", 10);
+  return w >= 0 && h >= 0 && w <= PIXEL_MAX && h <= PIXEL_MAX;
+}
+
+function unique(urls: string[]): string[] {
+  return [...new Set(urls)];
+}
+
+/** Rejects with the signal's reason as soon as it aborts, whatever the promise does. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function asImageError(error: unknown, label: string): ArchiveError {
+  if (error instanceof ArchiveError) {
+    return error.url ? error : new ArchiveError(error.code, error.message, { url: label, cause: error });
+  }
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+    return new FetchTimeoutError(`Image ${label} took too long`, { url: label, cause: error });
+  }
+  return new ImageError(`Image ${label} could not be stored: ${messageOf(error)}`, { url: label, cause: error });
+}
+
+function estimatedDataBytes(url: string): number {
+  const comma = url.indexOf(",");
+  const payload = comma < 0 ? "" : url.slice(comma + 1);
+  return /;base64$/i.test(url.slice(0, comma < 0 ? 0 : comma)) ? Math.floor((payload.length * 3) / 4) : payload.length;
+}
+
+/** data: image URLs are decoded here, never fetched; the byte cap is checked before decoding. */
+function decodeDataUrl(url: string, maxBytes: number, label: string): Buffer {
+  const comma = url.indexOf(",");
+  if (comma < 0) throw new ImageError(`Image ${label} is a malformed data: URL`, { url: label });
+  if (estimatedDataBytes(url) > maxBytes) {
+    throw new TooLargeError(`Image ${label} holds more than the ${maxBytes} bytes allowed`, { url: label });
+  }
+  const meta = url.slice(5, comma);
+  const payload = url.slice(comma + 1);
+  if (/;base64$/i.test(meta)) return Buffer.from(payload.replace(/\s+/g, ""), "base64");
+  try {
+    return Buffer.from(decodeURIComponent(payload), "utf8");
+  } catch (error) {
+    throw new ImageError(`Image ${label} is a malformed data: URL`, { url: label, cause: error });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// <noscript> and <picture>
+
+/**
+ * jsdom may hand us <noscript> content as text (fragment parsing runs with scripting on). Parse it into elements
+ * so its images can be found; a <noscript> without an image is left alone for the sanitizer.
+ */
+function materializeNoscripts(root: Element): void {
+  for (const noscript of Array.from(root.querySelectorAll("noscript"))) {
+    if (noscript.children.length > 0 || !/<img[\s>/]/i.test(noscript.textContent ?? "")) continue;
+    const holder = noscript.ownerDocument.createElement("div");
+    holder.innerHTML = noscript.textContent ?? "";
+    noscript.replaceChildren(...Array.from(holder.childNodes));
+  }
+}
+
+/** Each <picture> becomes its own <img> (keeping its alt); the sources it would pick come first among candidates. */
+function collapsePictures(root: Element, baseUrl: string, maxWidth: number, before: Map<Element, string[]>): void {
+  // Deepest first, so a picture inside a noscript inside a picture still collapses cleanly.
+  for (const picture of Array.from(root.querySelectorAll("picture")).reverse()) {
+    const img = picture.querySelector("img");
+    if (!img) {
+      picture.remove(); // a <picture> without <img> renders nothing
+      continue;
+    }
+    const sources = sourceCandidates(picture, baseUrl, maxWidth);
+    if (sources.length > 0) before.set(img, sources);
+    picture.replaceWith(img);
+  }
+}
+
+/**
+ * `<img class="lazy" src="blank.gif" data-src="x.jpg"><noscript><img src="x.jpg"></noscript>` shows one image:
+ * the noscript's img replaces the lazy placeholder (whose own URLs become fallbacks). A noscript img with no lazy
+ * placeholder before it is simply unwrapped.
+ */
+function unwrapNoscripts(root: Element, baseUrl: string, maxWidth: number, after: Map<Element, string[]>): void {
+  for (const noscript of Array.from(root.querySelectorAll("noscript"))) {
+    const inner = Array.from(noscript.querySelectorAll("img"));
+    const first = inner[0];
+    if (!first) continue;
+    const previous = previousElement(noscript);
+    if (previous?.localName === "img" && first.parentNode && isLazyPlaceholder(previous, first, baseUrl, maxWidth)) {
+      const alt = previous.getAttribute("alt");
+      if (!first.hasAttribute("alt") && alt !== null) first.setAttribute("alt", alt);
+      after.set(first, imgCandidates(previous, baseUrl, maxWidth));
+      previous.remove();
+    }
+    // Unwrap rather than keep only the imgs: a link around the image stays a link.
+    noscript.replaceWith(...Array.from(noscript.childNodes));
+  }
+}
+
+function previousElement(node: Element): Element | null {
+  let current = node.previousSibling;
+  while (current) {
+    if (current.nodeType === 1) return current as Element;
+    if (current.nodeType === 3 && (current.textContent ?? "").trim()) return null;
+    current = current.previousSibling;
+  }
+  return null;
+}
+
+/** Whether the img before a noscript is a stand-in for the noscript's image rather than an image of its own. */
+function isLazyPlaceholder(candidate: Element, real: Element, baseUrl: string, maxWidth: number): boolean {
+  if (hasLazyAttribute(candidate)) return true;
+  const own = imgCandidates(candidate, baseUrl, maxWidth);
+  if (own.length === 0 || own.every(isPlaceholder)) return true;
+  const realUrls = new Set(imgCandidates(real, baseUrl, maxWidth));
+  return own.some((url) => realUrls.has(url));
+}
