@@ -130,6 +130,14 @@ export class UnsupportedTypeError extends ArchiveError {
   }
 }
 
+/** The page declares a charset that cannot be decoded to text (a WHATWG "replacement" encoding such as ISO-2022-KR). */
+export class BadEncodingError extends ArchiveError {
+  override name = "BadEncodingError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_BAD_ENCODING", message, options);
+  }
+}
+
 export class ParseError extends ArchiveError {
   override name = "ParseError";
   constructor(message: string, options: ArchiveErrorOptions = {}) {
