@@ -1,0 +1,293 @@
+/**
+ * Extract stage: a decoded HTML page and its URL in → the readable article (Readability) and its metadata, with every
+ * link and image URL made absolute as a browser would resolve it (<base href> included). Pure: jsdom runs no script
+ * and fetches nothing. "No article found" is a result (readerable: false, the whole body kept), not an error; a page
+ * jsdom cannot parse even without its CSS throws ParseError. The HTML returned is NOT safe until sanitizeArticle.
+ */
+import { Readability } from "@mozilla/readability";
+import { JSDOM, VirtualConsole } from "jsdom";
+import { ParseError } from "./errors.ts";
+import type { Article } from "./types.ts";
+
+/**
+ * Extracts the article from `html`, which came from `url` (the final URL, after redirects). Tries once with the page's
+ * CSS (Readability uses inline `display: none` to skip hidden nodes) and, if jsdom or Readability throws, once more
+ * with every stylesheet and style attribute removed: jsdom's CSS support is where real pages have broken it.
+ */
+export function extractArticle(html: string, url: string): Article {
+  const lean = stripScriptsAndStyles(html);
+  try {
+    return extractFrom(lean, url, false);
+  } catch (firstError) {
+    try {
+      return extractFrom(stripCss(lean), url, true);
+    } catch (secondError) {
+      const reason = secondError instanceof Error ? secondError.message : String(secondError);
+      throw new ParseError(`Could not parse the HTML of ${url}, even with its CSS removed: ${reason}`, {
+        url,
+        cause: new AggregateError([firstError, secondError]),
+      });
+    }
+  }
+}
+
+function extractFrom(html: string, url: string, withoutCss: boolean): Article {
+  // Deliberately no `runScripts` and no `resources`: with jsdom's defaults no script or handler runs and nothing is
+  // fetched, which is this stage's safety model; never add them. A silent VirtualConsole, because jsdom reports every
+  // stylesheet it cannot parse, and a run logs per link, not per CSS rule.
+  const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
+  try {
+    const document = dom.window.document;
+    if (withoutCss) {
+      for (const element of document.querySelectorAll("style, link")) element.remove();
+      for (const element of document.querySelectorAll("[style]")) element.removeAttribute("style");
+    }
+    // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
+    const page = readPageMetadata(document, url);
+    const parsed = new Readability(document, {
+      serializer: (node) => {
+        absolutizeUrls(node as Element);
+        return (node as Element).innerHTML;
+      },
+    }).parse();
+
+    if (!parsed?.content) {
+      // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
+      // the capture still holds what the reader saw. Readability restores the body it tried, minus scripts and styles.
+      const body = document.body;
+      if (body) absolutizeUrls(body);
+      return {
+        title: page.title,
+        byline: page.byline,
+        siteName: page.siteName,
+        lang: page.lang,
+        dir: page.dir,
+        excerpt: page.excerpt,
+        publishedTime: page.publishedTime,
+        html: body?.innerHTML ?? "",
+        readerable: false,
+      };
+    }
+
+    return {
+      title: nonEmpty(parsed.title) ?? page.title,
+      byline: nonEmpty(parsed.byline) ?? page.byline,
+      siteName: nonEmpty(parsed.siteName) ?? page.siteName,
+      lang: nonEmpty(parsed.lang) ?? page.lang,
+      dir: textDirection(parsed.dir) ?? page.dir,
+      excerpt: nonEmpty(parsed.excerpt) ?? page.excerpt,
+      publishedTime: nonEmpty(parsed.publishedTime) ?? page.publishedTime,
+      html: parsed.content,
+      readerable: true,
+    };
+  } finally {
+    // Frees the window's timers and the document at once instead of waiting for the GC: a run parses many pages.
+    dom.window.close();
+  }
+}
+
+interface PageMetadata {
+  title: string;
+  byline: string | undefined;
+  siteName: string | undefined;
+  lang: string | undefined;
+  dir: "ltr" | "rtl" | undefined;
+  excerpt: string | undefined;
+  publishedTime: string | undefined;
+}
+
+/** What the page says about itself in <head> and a few well-known places: the fallbacks for Readability's fields. */
+function readPageMetadata(document: Document, url: string): PageMetadata {
+  const meta = (selector: string) => nonEmpty(document.querySelector(selector)?.getAttribute("content"));
+  const root = document.documentElement;
+  return {
+    title:
+      meta('meta[property="og:title"]') ??
+      meta('meta[name="twitter:title"]') ??
+      nonEmpty(document.title) ??
+      nonEmpty(document.querySelector("h1")?.textContent) ??
+      url,
+    byline: meta('meta[name="author"]') ?? meta('meta[property="article:author"]'),
+    siteName: meta('meta[property="og:site_name"]'),
+    lang: nonEmpty(root.getAttribute("lang")) ?? meta('meta[http-equiv="content-language" i]'),
+    dir: textDirection(root.getAttribute("dir")) ?? textDirection(document.body?.getAttribute("dir")),
+    excerpt: meta('meta[property="og:description"]') ?? meta('meta[name="description"]'),
+    publishedTime:
+      meta('meta[property="article:published_time"]') ??
+      meta('meta[itemprop="datePublished"]') ??
+      nonEmpty(document.querySelector("time[datetime]")?.getAttribute("datetime")),
+  };
+}
+
+/**
+ * Trimmed, with runs of ASCII whitespace (line breaks and indentation from the markup) collapsed to one space; other
+ * spaces are content (a no-break space before French punctuation, an ideographic space in a Japanese title).
+ */
+function nonEmpty(value: string | null | undefined): string | undefined {
+  const trimmed = value?.replace(/[\t\n\f\r ]+/g, " ").replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
+  return trimmed ? trimmed : undefined;
+}
+
+function textDirection(value: string | null | undefined): "ltr" | "rtl" | undefined {
+  const dir = value?.trim().toLowerCase();
+  return dir === "ltr" || dir === "rtl" ? dir : undefined;
+}
+
+// --- URLs -------------------------------------------------------------------------------------------------------
+
+/** Attributes holding one URL. */
+const URL_ATTRIBUTES = ["href", "src", "poster", "cite"];
+/** Attributes holding a srcset (URL + descriptor, comma-separated), lazy-load spellings included. */
+const SRCSET_ATTRIBUTES = new Set(["srcset", "data-srcset", "data-lazy-srcset", "data-original-srcset"]);
+/** A data-* value that is an image URL: one token that ends in an image extension or is plainly a path or URL. */
+const IMAGE_URL_VALUE = /^(?:https?:\/\/|\/|\.\.?\/)\S*$|^\S+\.(?:jpe?g|png|gif|webp|avif|bmp|svg)(?:[?#]\S*)?$/i;
+
+/**
+ * Makes every URL in `root` absolute against the document's base URL (which honours <base href>), so the stages after
+ * this one, which only see a fragment, resolve them as the browser would have. Readability does this for href, src,
+ * poster and srcset; lazy-load attributes (data-src, data-original, data-srcset, ...) and the no-article body are ours.
+ * A fragment-only link stays as it is when there is no <base>, like Readability: it points into this document.
+ */
+function absolutizeUrls(root: Element): void {
+  const document = root.ownerDocument;
+  const base = document.baseURI;
+  const samePage = base === document.URL;
+  const resolve = (value: string): string => {
+    const trimmed = value.trim();
+    if (trimmed === "" || (samePage && trimmed.startsWith("#"))) return value;
+    try {
+      return new URL(trimmed, base).href;
+    } catch {
+      return value;
+    }
+  };
+  for (const element of root.querySelectorAll("*")) {
+    for (const attribute of Array.from(element.attributes)) {
+      const name = attribute.name;
+      if (URL_ATTRIBUTES.includes(name)) {
+        const resolved = resolve(attribute.value);
+        if (resolved !== attribute.value) element.setAttribute(name, resolved);
+      } else if (SRCSET_ATTRIBUTES.has(name)) {
+        element.setAttribute(name, resolveSrcset(attribute.value, resolve));
+      } else if (name.startsWith("data-") && IMAGE_URL_VALUE.test(attribute.value.trim())) {
+        element.setAttribute(name, resolve(attribute.value));
+      }
+    }
+  }
+}
+
+/** Resolves each candidate URL of a srcset, keeping its descriptor (https://html.spec.whatwg.org/#srcset-attributes). */
+function resolveSrcset(value: string, resolve: (url: string) => string): string {
+  return value
+    .split(/,\s+|,(?=\S+\s+\d)/)
+    .map((candidate) => {
+      const match = /^\s*(\S+)(.*)$/s.exec(candidate);
+      return match ? `${resolve(match[1]!)}${match[2]!.replace(/\s+$/, "")}` : candidate;
+    })
+    .filter((candidate) => candidate.trim() !== "")
+    .join(", ");
+}
+
+// --- Cheap pre-parse ----------------------------------------------------------------------------------------------
+
+const SPACE_SLASH_OR_GT = "[\\t\\n\\f\\r />]";
+/** A start tag's name, or a comment opening: what the scan below stops at. */
+const TAG_OPEN = /<(?:!--|([a-zA-Z][^\t\n\f\r />]*))/g;
+/** The rest of a start tag up to its `>`, skipping quoted attribute values (which may contain `>` or `<script`). */
+const START_TAG_REST = /(?:[^>"'=]|=[\t\n\f\r ]*"[^"]*"|=[\t\n\f\r ]*'[^']*'|["'=])*>/y;
+/** Elements whose content is text to the tokenizer, so a `<script` inside them is not a tag. */
+const TEXT_ELEMENTS = new Set(["title", "textarea", "xmp", "iframe", "noembed", "noframes"]);
+const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
+
+/**
+ * Cuts <script> and <style> elements out of the source before jsdom sees it: on real pages they are a third of the
+ * parse time, jsdom never runs the scripts anyway, and stylesheets are where its CSS parser has thrown. JSON-LD scripts
+ * stay, because Readability reads title, byline and dates from them. This is an optimization, not a safety measure
+ * (sanitizeArticle is): it follows the tokenizer closely enough for comments, quoted attributes, raw-text elements and
+ * `<!-- <script> -->` inside scripts, and where it is wrong it can only drop or keep text, never add markup.
+ */
+export function stripScriptsAndStyles(html: string): string {
+  const kept: string[] = [];
+  let copiedUpTo = 0;
+  const tags = new RegExp(TAG_OPEN.source, "g");
+  let match: RegExpExecArray | null;
+  while ((match = tags.exec(html)) !== null) {
+    const start = match.index;
+    if (match[1] === undefined) {
+      const end = html.indexOf("-->", start + 4);
+      if (end === -1) break; // an unclosed comment runs to the end of the document
+      tags.lastIndex = end + 3;
+      continue;
+    }
+    const name = match[1].toLowerCase();
+    START_TAG_REST.lastIndex = tags.lastIndex;
+    if (!START_TAG_REST.test(html)) break; // an unclosed tag at the end: nothing more to find
+    const contentStart = START_TAG_REST.lastIndex;
+    if (name === "plaintext") break;
+    if (name === "script" || name === "style") {
+      const closeStart = name === "script" ? endOfScriptData(html, contentStart) : endOfRawText(html, contentStart, name);
+      const closeEnd = closeStart >= html.length ? html.length : afterTagEnd(html, closeStart);
+      tags.lastIndex = closeEnd;
+      if (name === "script" && JSON_LD.test(html.slice(start, contentStart))) continue;
+      kept.push(html.slice(copiedUpTo, start));
+      copiedUpTo = closeEnd;
+    } else if (TEXT_ELEMENTS.has(name)) {
+      const closeStart = endOfRawText(html, contentStart, name);
+      tags.lastIndex = closeStart >= html.length ? html.length : afterTagEnd(html, closeStart);
+    } else {
+      tags.lastIndex = contentStart;
+    }
+  }
+  if (copiedUpTo === 0) return html;
+  kept.push(html.slice(copiedUpTo));
+  return kept.join("");
+}
+
+/** Index of the `</name` that ends a raw-text or RCDATA element, or the input's length if none does. */
+function endOfRawText(html: string, from: number, name: string): number {
+  const end = new RegExp(`</${name}${SPACE_SLASH_OR_GT}`, "gi");
+  end.lastIndex = from;
+  return end.exec(html)?.index ?? html.length;
+}
+
+/**
+ * Index of the `</script` that ends script data, following the tokenizer's escaped and double-escaped states
+ * (https://html.spec.whatwg.org/multipage/parsing.html#script-data-state): inside `<!-- ... -->`, a nested
+ * `<script>...</script>` does not end the outer script.
+ */
+function endOfScriptData(html: string, from: number): number {
+  const tokens = new RegExp(`<!--|-->|</script${SPACE_SLASH_OR_GT}|<script${SPACE_SLASH_OR_GT}`, "gi");
+  tokens.lastIndex = from;
+  let state: "data" | "escaped" | "double-escaped" = "data";
+  let token: RegExpExecArray | null;
+  while ((token = tokens.exec(html)) !== null) {
+    const text = token[0].toLowerCase();
+    if (text === "<!--") {
+      if (state === "data") state = "escaped";
+    } else if (text === "-->") {
+      state = "data";
+    } else if (text.startsWith("</")) {
+      if (state !== "double-escaped") return token.index;
+      state = "escaped";
+      tokens.lastIndex = token.index + 2;
+    } else {
+      if (state === "escaped") state = "double-escaped";
+      tokens.lastIndex = token.index + 2;
+    }
+  }
+  return html.length;
+}
+
+function afterTagEnd(html: string, from: number): number {
+  const gt = html.indexOf(">", from);
+  return gt === -1 ? html.length : gt + 1;
+}
+
+/**
+ * For the second attempt: <link> elements out of the source before jsdom sees them (<style> is already gone). Style
+ * attributes are removed through the DOM instead (see extractFrom): jsdom parses them lazily, on first read, and a
+ * regex over attributes could break the quoting of the markup around them.
+ */
+function stripCss(html: string): string {
+  return html.replace(/<link\b[^>]*>/gi, "");
+}

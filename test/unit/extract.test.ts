@@ -1,0 +1,195 @@
+import { JSDOM } from "jsdom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { extractArticle, stripScriptsAndStyles } from "../../scripts/archive/extract.ts";
+
+/** Lets a test make jsdom fail on chosen input, the way its CSS parser has failed on real pages in past versions. */
+const jsdomFault: { when: ((html: string) => boolean) | undefined } = vi.hoisted(() => ({ when: undefined }));
+
+vi.mock("jsdom", async (importOriginal) => {
+  const real = await importOriginal<typeof import("jsdom")>();
+  class FaultyJSDOM extends real.JSDOM {
+    constructor(html?: string, options?: ConstructorParameters<typeof real.JSDOM>[1]) {
+      if (typeof html === "string" && jsdomFault.when?.(html)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
+      super(html, options);
+    }
+  }
+  return { ...real, JSDOM: FaultyJSDOM };
+});
+
+afterEach(() => {
+  jsdomFault.when = undefined;
+});
+
+const URL_ = "https://news.example/2024/05/story.html";
+
+/** Enough paragraphs of real-looking text for Readability to call it an article. */
+function paragraphs(count = 6): string {
+  const text =
+    "The committee met on Tuesday to discuss the proposal, which would change how the city funds its libraries. " +
+    "Several members spoke in favour, pointing to rising attendance, while others asked for a detailed budget first.";
+  return Array.from({ length: count }, (_, i) => `<p>${i + 1}. ${text}</p>`).join("\n");
+}
+
+function page(head: string, body: string, htmlAttributes = 'lang="en"'): string {
+  return `<!DOCTYPE html><html ${htmlAttributes}><head>${head}</head><body>${body}</body></html>`;
+}
+
+describe("extractArticle", () => {
+  it("extracts title, byline, site name, language, excerpt and published time from a small article", () => {
+    const html = page(
+      `<title>Libraries get a reprieve from the council | City News</title>
+       <meta property="og:site_name" content="City News">
+       <meta name="description" content="The council delays its library cuts.">
+       <meta property="article:published_time" content="2024-05-02T09:30:00Z">`,
+      `<nav><a href="/">Home</a></nav>
+       <article><h1>Libraries get a reprieve</h1><p class="byline">By Ada Lovelace</p>${paragraphs()}</article>
+       <footer>© City News</footer>`,
+    );
+    const article = extractArticle(html, URL_);
+    expect(article).toMatchObject({
+      title: "Libraries get a reprieve from the council",
+      byline: "By Ada Lovelace",
+      siteName: "City News",
+      lang: "en",
+      excerpt: "The council delays its library cuts.",
+      publishedTime: "2024-05-02T09:30:00Z",
+      readerable: true,
+    });
+    expect(article.html).toContain("rising attendance");
+    expect(article.html).not.toContain("© City News");
+  });
+
+  it("reads the text direction of a right-to-left page", () => {
+    const article = extractArticle(page("<title>خبر</title>", `<article>${paragraphs()}</article>`, 'lang="ar" dir="rtl"'), URL_);
+    expect(article.lang).toBe("ar");
+    expect(article.dir).toBe("rtl");
+  });
+
+  it("keeps a page with no article as its whole body, marked not readerable, with a title from the page", () => {
+    const html = page(
+      "<title>Holiday photos</title>",
+      '<div class="gallery"><img src="/img/beach.jpg" alt=""><img src="/img/hill.jpg" alt=""></div>',
+    );
+    const article = extractArticle(html, URL_);
+    expect(article.readerable).toBe(false);
+    expect(article.title).toBe("Holiday photos");
+    expect(article.html).toContain('src="https://news.example/img/beach.jpg"');
+    expect(article.html).toContain('src="https://news.example/img/hill.jpg"');
+  });
+
+  it("falls back to the first heading, then the URL, for a page without a title", () => {
+    expect(extractArticle(page("", `<h1>Only a heading</h1><div><img src="a.png"></div>`), URL_).title).toBe("Only a heading");
+    expect(extractArticle(page("", `<div><img src="a.png"></div>`), URL_).title).toBe(URL_);
+  });
+
+  it("never runs the page's scripts or inline event handlers", () => {
+    const probe = globalThis as { pwned?: unknown };
+    const html = page(
+      "<title>Quiet page</title><script>document.title = 'pwned'; globalThis.pwned = 1;</script>",
+      `<article onclick="document.title='pwned'">${paragraphs()}
+       <img src="x.png" onerror="document.title='pwned'; globalThis.pwned = 2">
+       <svg><script>globalThis.pwned = 3</script></svg></article>
+       <script>document.write('<h1>pwned</h1>')</script>`,
+    );
+    const article = extractArticle(html, URL_);
+    expect(article.title).toBe("Quiet page");
+    expect(article.html).not.toContain("pwned</h1>");
+    expect(probe.pwned).toBeUndefined();
+  });
+
+  it("resolves relative links and images against <base href>, lazy-load attributes included", () => {
+    const html = page(
+      '<title>Based</title><base href="https://cdn.example/articles/">',
+      `<article>${paragraphs(3)}
+        <p>See <a href="next.html">the next part</a> and <a href="/about">about us</a>.</p>
+        <figure><img src="small.jpg" data-src="big.jpg" data-original="../orig/full.jpg"
+          srcset="img-400.jpg 400w, img-800.jpg 800w" data-srcset="lazy-400.jpg 400w, lazy-800.jpg 800w" alt="A chart">
+          <figcaption>A chart</figcaption></figure>
+        <picture><source srcset="wide.webp 2x" media="(min-width: 800px)"><img src="narrow.jpg" alt="Wide"></picture>
+        ${paragraphs(3)}</article>`,
+    );
+    const out = extractArticle(html, URL_).html;
+    expect(out).toContain('href="https://cdn.example/articles/next.html"');
+    expect(out).toContain('href="https://cdn.example/about"');
+    expect(out).toContain('src="https://cdn.example/articles/small.jpg"');
+    expect(out).toContain('data-src="https://cdn.example/articles/big.jpg"');
+    expect(out).toContain('data-original="https://cdn.example/orig/full.jpg"');
+    expect(out).toContain('srcset="https://cdn.example/articles/img-400.jpg 400w, https://cdn.example/articles/img-800.jpg 800w"');
+    expect(out).toContain('data-srcset="https://cdn.example/articles/lazy-400.jpg 400w, https://cdn.example/articles/lazy-800.jpg 800w"');
+    expect(out).toContain('srcset="https://cdn.example/articles/wide.webp 2x"');
+  });
+
+  it("keeps the real image of a lazy <img> whose fallback is in <noscript>", () => {
+    const html = page(
+      "<title>Lazy</title>",
+      `<article>${paragraphs(3)}
+        <figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" class="lazy" data-src="/photo.jpg" alt="Photo">
+        <noscript><img src="/photo.jpg" alt="Photo"></noscript></figure>
+        ${paragraphs(3)}</article>`,
+    );
+    const out = extractArticle(html, URL_).html;
+    expect(out).toContain('src="https://news.example/photo.jpg"');
+    expect(out).not.toContain("<noscript");
+  });
+
+  it("extracts pages whose CSS broke jsdom's parser in the past", () => {
+    // Reproductions from jsdom issues #1477, #1878, #2084, #2460 and #4285.
+    const html = page(
+      `<title>Hostile CSS</title><style>[}]</style><style>{ }</style><style>#baddiv ( color: red }</style>
+       <style>@media screen { @import url("http://[") } a { color: </style>`,
+      `<article><div style="@media only screen{background-image: url(http://a.com/a.jpg)">${paragraphs(3)}</div>
+       <div style="background:url(a.png)no-repeat;color:red">${paragraphs(3)}</div></article>`,
+    );
+    const article = extractArticle(html, URL_);
+    expect(article.title).toBe("Hostile CSS");
+    expect(article.html).toContain("rising attendance");
+  });
+
+  it("retries without stylesheets and style attributes when jsdom throws on the page's CSS", () => {
+    jsdomFault.when = (html) => html.includes("<link");
+    const html = page(
+      '<title>Retried</title><link rel="stylesheet" href="/broken.css">',
+      `<article><div style="display: block">${paragraphs()}</div></article>`,
+    );
+    const article = extractArticle(html, URL_);
+    expect(article.title).toBe("Retried");
+    expect(article.html).toContain("rising attendance");
+  });
+
+  it("throws ParseError naming the URL when jsdom cannot parse the page even without CSS", () => {
+    jsdomFault.when = () => true;
+    expect(() => extractArticle(page("<title>x</title>", paragraphs()), URL_)).toThrow(
+      expect.objectContaining({ name: "ParseError", code: "ARCHIVE_PARSE", url: URL_, message: expect.stringContaining(URL_) }),
+    );
+  });
+});
+
+describe("stripScriptsAndStyles", () => {
+  it("removes scripts and styles but keeps JSON-LD, which Readability reads for metadata", () => {
+    const html =
+      '<head><style>p { color: red }</style><script src="a.js"></script>' +
+      '<script type="application/ld+json">{"headline":"Kept"}</script></head><body><p>Text</p><script>x()</script></body>';
+    expect(stripScriptsAndStyles(html)).toBe(
+      '<head><script type="application/ld+json">{"headline":"Kept"}</script></head><body><p>Text</p></body>',
+    );
+  });
+
+  it("ends a script where the HTML tokenizer does, even with a commented-out <script> inside", () => {
+    const html = "<script>\n<!--\n<script src=\"foo.js\"></script>\n-->\n</script><p>After</p>";
+    expect(stripScriptsAndStyles(html)).toBe("<p>After</p>");
+  });
+
+  it("leaves <script> text inside comments, attribute values and <title> alone", () => {
+    const html =
+      '<title>About <script> tags</title><!-- <script> --><p title="<script>">Kept</p><img alt=\'<style>\'><p>Also kept</p>';
+    expect(stripScriptsAndStyles(html)).toBe(html);
+  });
+
+  it("produces the same document as jsdom would parse, minus the scripts", () => {
+    const html = '<p>One</p><script>if (a < b && "</p>") {}</script><p>Two</p><style>a::after{content:"<p>"}</style><p>Three</p>';
+    const texts = (source: string) =>
+      Array.from(new JSDOM(source).window.document.querySelectorAll("p"), (p) => p.textContent);
+    expect(texts(stripScriptsAndStyles(html))).toEqual(["One", "Two", "Three"]);
+    expect(texts(stripScriptsAndStyles(html))).toEqual(texts(html));
+  });
+});
