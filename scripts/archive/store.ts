@@ -64,10 +64,17 @@ export async function sweepWorkFolders(cacheDir: string): Promise<{ removed: num
     return { removed, restored };
   }
   for (const name of entries) {
-    if (name.startsWith(WORK_PREFIX)) {
-      await rm(path.join(cacheDir, name), { recursive: true, force: true });
-      removed += 1;
-    } else if (name.startsWith(OLD_PREFIX)) {
+    const isWork = name.startsWith(WORK_PREFIX);
+    const isOld = name.startsWith(OLD_PREFIX);
+    if (!isWork && !isOld) continue;
+    // Another run on this cache may be alive and still writing its work folders: leave those alone.
+    if (ownerIsAlive(name)) continue;
+    try {
+      if (isWork) {
+        await rm(path.join(cacheDir, name), { recursive: true, force: true });
+        removed += 1;
+        continue;
+      }
       const hash = name.slice(OLD_PREFIX.length, OLD_PREFIX.length + 32);
       if (!HASH.test(hash)) continue;
       if (await hasCapture(cacheDir, hash)) {
@@ -78,6 +85,8 @@ export async function sweepWorkFolders(cacheDir: string): Promise<{ removed: num
         await rename(path.join(cacheDir, name), path.join(cacheDir, hash));
         restored += 1;
       }
+    } catch {
+      // A folder we cannot tidy up now is harmless (never listed as a capture); the next run tries again.
     }
   }
   // A failure record is written to a .tmp file and renamed; a kill in between leaves the .tmp behind.
@@ -91,6 +100,19 @@ export async function sweepWorkFolders(cacheDir: string): Promise<{ removed: num
     // No failures folder yet.
   }
   return { removed, restored };
+}
+
+/** Work folders are named <prefix><hash>-<pid>-<random>: is the process that made this one still running? */
+function ownerIsAlive(name: string): boolean {
+  const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** A fresh, empty work folder for one capture, inside cacheDir so the final rename stays on one filesystem. */

@@ -193,3 +193,14 @@ describe("stripScriptsAndStyles", () => {
     expect(texts(stripScriptsAndStyles(html))).toEqual(texts(html));
   });
 });
+
+describe("a page too big to parse", () => {
+  it("is refused with ARCHIVE_TOO_LARGE before jsdom sees it, but counts only markup, not scripts", async () => {
+    const { MAX_PARSE_CHARS } = await import("../../scripts/archive/extract.ts");
+    const paragraph = "<p>Words of a very long page, repeated far past any real article.</p>\n";
+    const huge = `<html><body>${paragraph.repeat(Math.ceil(MAX_PARSE_CHARS / paragraph.length) + 1)}</body></html>`;
+    expect(() => extractArticle(huge, "https://big.example/")).toThrow(expect.objectContaining({ code: "ARCHIVE_TOO_LARGE", url: "https://big.example/" }));
+    const scripted = `<html><head><script>${"x".repeat(MAX_PARSE_CHARS + 10)}</script></head><body><article>${paragraph.repeat(20)}</article></body></html>`;
+    expect(extractArticle(scripted, "https://big.example/").html).toContain("Words of a very long page");
+  });
+});

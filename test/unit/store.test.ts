@@ -74,7 +74,7 @@ describe("store", () => {
     await capture(cacheDir, "old", "<p>old</p>");
     // The state a kill between the two renames of commitCapture leaves: old moved aside, new still a work folder.
     const { rename } = await import("node:fs/promises");
-    await rename(path.join(cacheDir, hash), path.join(cacheDir, `.old-${hash}-123-abcd`));
+    await rename(path.join(cacheDir, hash), path.join(cacheDir, `.old-${hash}-99999998-abcd`));
     const work = await createWorkFolder(cacheDir, hash);
     await writeFile(path.join(work, "index.html"), "half a capt");
     expect(await sweepWorkFolders(cacheDir)).toEqual({ removed: 1, restored: 1 });
@@ -84,10 +84,20 @@ describe("store", () => {
 
   it("deletes the moved-aside copy when the new capture had already made it into place", async () => {
     await capture(cacheDir, "new", "<p>new</p>");
-    await mkdir(path.join(cacheDir, `.old-${hash}-1-ffff`));
+    await mkdir(path.join(cacheDir, `.old-${hash}-99999999-ffff`));
     await sweepWorkFolders(cacheDir);
     expect(await readdir(cacheDir)).toEqual([hash]);
     expect((await readCaptureMeta(cacheDir, hash))?.title).toBe("new");
+  });
+
+  it("leaves alone the work folders of another run that is still alive", async () => {
+    // process.ppid is alive for as long as this test runs: it stands for a second archive run on the same cache.
+    const live = path.join(cacheDir, `.tmp-${hash}-${process.ppid}-abcd1234`);
+    const dead = path.join(cacheDir, `.tmp-${hash}-99999999-abcd1234`);
+    await mkdir(live);
+    await mkdir(dead);
+    expect(await sweepWorkFolders(cacheDir)).toEqual({ removed: 1, restored: 0 });
+    expect(await readdir(cacheDir)).toEqual([path.basename(live)]);
   });
 
   it("counts attempts across failures and forgets them once cleared", async () => {
