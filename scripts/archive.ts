@@ -1,10 +1,12 @@
 /**
  * `npm run archive`: config → run → summary → exit code (0 all captured or cached, 1 some failed, 2 usage).
  */
+import "./require-node.ts";
 import { appendFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { resolveConfig, helpText } from "./archive/config.ts";
 import { ArchiveError } from "./archive/errors.ts";
+import { isMain } from "./is-main.ts";
 import { createReporter, formatMarkdownSummary } from "./archive/progress.ts";
 import { archiveLinks, exitCodeOf, type RunSummary } from "./archive/run.ts";
 
@@ -41,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   return exitCodeOf(summary);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("scripts/archive.ts")) {
+if (isMain(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
