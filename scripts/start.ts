@@ -12,7 +12,7 @@ import { isMain } from "./is-main.ts";
 
 export async function start(argv: string[]): Promise<number> {
   const archived = await archive(argv);
-  if (archived === 2) return 2;
+  if (archived === 2 || argv.includes("--help")) return archived;
   // Build from the cache the archive step wrote to (it parsed the same flags without error just now).
   const { config } = resolveConfig(argv);
   const built = await build({ cacheDir: config.cacheDir });
