@@ -1,0 +1,64 @@
+/**
+ * The archive command as a user runs it: its --help (and the README's copy of it), and its exit codes.
+ */
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeWorkspace } from "../helpers/archive.ts";
+import { html, startServer, type TestServer } from "../helpers/server.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+function archive(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/archive.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  const paragraph = "<p>An article with enough words to be an article, and commas, and sentences that go on.</p>";
+  server = await startServer({ "/ok": html(`<html><head><title>OK</title></head><body><article>${paragraph.repeat(6)}</article></body></html>`) });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("npm run archive", () => {
+  it("prints --help exactly as the README shows it", async () => {
+    const { code, stdout } = await archive(["--help"]);
+    expect(code).toBe(0);
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    const block = /npm run archive -- --help`[^\n]*\n\n```text\n([\s\S]*?)\n```/.exec(readme);
+    expect(block, "README.md has a ```text block after `npm run archive -- --help`").not.toBeNull();
+    expect(block![1]).toBe(stdout.trimEnd());
+  });
+
+  it("exits 2 with the flag named on a usage error, and on a missing links file", async () => {
+    const bad = await archive(["--concurrency", "lots"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--concurrency");
+    const missing = await archive(["--links", "/nonexistent/links.txt"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("/nonexistent/links.txt");
+  });
+
+  it("exits 1 naming the failed link, then 0 once every link is captured or cached", async () => {
+    const ws = await makeWorkspace();
+    await ws.writeLinks([server.url("/ok"), server.url("/missing")]);
+    const first = await archive(ws.flags());
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain(`links.txt:2: ${server.url("/missing")}`);
+    expect(first.stdout).toMatch(/1 captured, 0 unchanged, 0 already cached, 1 failed/);
+    await ws.writeLinks([server.url("/ok")]);
+    const second = await archive(ws.flags());
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/0 captured, 0 unchanged, 1 already cached, 0 failed/);
+  });
+});
