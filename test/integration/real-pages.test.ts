@@ -33,7 +33,9 @@ beforeAll(async () => {
   }
   ws = await makeWorkspace();
   await ws.writeLinks(PAGES.map(urlOf));
-  config = ws.config(["--concurrency", "4"]);
+  // A generous total timeout: on a loaded machine a page's fetch can wait behind other pages' parsing, and this
+  // test is about what the archiver makes of real pages, not about timeouts (bounds.test.ts is).
+  config = ws.config(["--concurrency", "4", "--timeout", "60000"]);
   // No other host resolves on this network; answering at once keeps the run about pages, not DNS waits.
   const fetcher = createFetcher(
     {
