@@ -5,7 +5,7 @@
  * jsdom cannot parse even without its CSS throws ParseError. The HTML returned is NOT safe until sanitizeArticle.
  */
 import { Readability } from "@mozilla/readability";
-import { JSDOM, VirtualConsole } from "jsdom";
+import { parseDocument } from "./dom.ts";
 import { ParseError, TooLargeError } from "./errors.ts";
 import type { Article } from "./types.ts";
 
@@ -43,58 +43,51 @@ export function extractArticle(html: string, url: string): Article {
 }
 
 function extractFrom(html: string, url: string, withoutCss: boolean): Article {
-  // Deliberately no `runScripts` and no `resources`: with jsdom's defaults no script or handler runs and nothing is
-  // fetched, which is this stage's safety model; never add them. A silent VirtualConsole, because jsdom reports every
-  // stylesheet it cannot parse, and a run logs per link, not per CSS rule.
-  const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
-  try {
-    const document = dom.window.document;
-    if (withoutCss) {
-      for (const element of document.querySelectorAll("style, link")) element.remove();
-      for (const element of document.querySelectorAll("[style]")) element.removeAttribute("style");
-    }
-    // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
-    const page = readPageMetadata(document, url);
-    const parsed = new Readability(document, {
-      serializer: (node) => {
-        absolutizeUrls(node as Element);
-        return (node as Element).innerHTML;
-      },
-    }).parse();
-
-    if (!parsed?.content) {
-      // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
-      // the capture still holds what the reader saw. Readability restores the body it tried, minus scripts and styles.
-      const body = document.body;
-      if (body) absolutizeUrls(body);
-      return {
-        title: page.title,
-        byline: page.byline,
-        siteName: page.siteName,
-        lang: page.lang,
-        dir: page.dir,
-        excerpt: page.excerpt,
-        publishedTime: page.publishedTime,
-        html: body?.innerHTML ?? "",
-        readerable: false,
-      };
-    }
-
-    return {
-      title: nonEmpty(parsed.title) ?? page.title,
-      byline: nonEmpty(parsed.byline) ?? page.byline,
-      siteName: nonEmpty(parsed.siteName) ?? page.siteName,
-      lang: nonEmpty(parsed.lang) ?? page.lang,
-      dir: textDirection(parsed.dir) ?? page.dir,
-      excerpt: nonEmpty(parsed.excerpt) ?? page.excerpt,
-      publishedTime: nonEmpty(parsed.publishedTime) ?? page.publishedTime,
-      html: parsed.content,
-      readerable: true,
-    };
-  } finally {
-    // Frees the window's timers and the document at once instead of waiting for the GC: a run parses many pages.
-    dom.window.close();
+  // jsdom's defaults (see dom.ts): no script or handler runs and nothing is fetched, which is this stage's safety
+  // model. The document lives in a window shared by the thread's pages; it is garbage once this returns.
+  const document = parseDocument(html, url);
+  if (withoutCss) {
+    for (const element of document.querySelectorAll("style, link")) element.remove();
+    for (const element of document.querySelectorAll("[style]")) element.removeAttribute("style");
   }
+  // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
+  const page = readPageMetadata(document, url);
+  const parsed = new Readability(document, {
+    serializer: (node) => {
+      absolutizeUrls(node as Element);
+      return (node as Element).innerHTML;
+    },
+  }).parse();
+
+  if (!parsed?.content) {
+    // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
+    // the capture still holds what the reader saw. Readability restores the body it tried, minus scripts and styles.
+    const body = document.body;
+    if (body) absolutizeUrls(body);
+    return {
+      title: page.title,
+      byline: page.byline,
+      siteName: page.siteName,
+      lang: page.lang,
+      dir: page.dir,
+      excerpt: page.excerpt,
+      publishedTime: page.publishedTime,
+      html: body?.innerHTML ?? "",
+      readerable: false,
+    };
+  }
+
+  return {
+    title: nonEmpty(parsed.title) ?? page.title,
+    byline: nonEmpty(parsed.byline) ?? page.byline,
+    siteName: nonEmpty(parsed.siteName) ?? page.siteName,
+    lang: nonEmpty(parsed.lang) ?? page.lang,
+    dir: textDirection(parsed.dir) ?? page.dir,
+    excerpt: nonEmpty(parsed.excerpt) ?? page.excerpt,
+    publishedTime: nonEmpty(parsed.publishedTime) ?? page.publishedTime,
+    html: parsed.content,
+    readerable: true,
+  };
 }
 
 interface PageMetadata {
@@ -109,23 +102,31 @@ interface PageMetadata {
 
 /** What the page says about itself in <head> and a few well-known places: the fallbacks for Readability's fields. */
 function readPageMetadata(document: Document, url: string): PageMetadata {
-  const meta = (selector: string) => nonEmpty(document.querySelector(selector)?.getAttribute("content"));
+  // One pass over the <meta> elements instead of a querySelector (a walk of the whole tree) per field: on real pages
+  // that was a tenth of extraction. Same answers: the first <meta> with the attribute value, then its content.
+  const metas = Array.from(document.getElementsByTagName("meta"));
+  const find = (attribute: string, value: string, ignoreCase = false) =>
+    metas.find((element) => {
+      const actual = element.getAttribute(attribute);
+      return actual !== null && (ignoreCase ? actual.toLowerCase() === value : actual === value);
+    });
+  const meta = (attribute: string, value: string, ignoreCase = false) => nonEmpty(find(attribute, value, ignoreCase)?.getAttribute("content"));
   const root = document.documentElement;
   return {
     title:
-      meta('meta[property="og:title"]') ??
-      meta('meta[name="twitter:title"]') ??
+      meta("property", "og:title") ??
+      meta("name", "twitter:title") ??
       nonEmpty(document.title) ??
       nonEmpty(document.querySelector("h1")?.textContent) ??
       url,
-    byline: meta('meta[name="author"]') ?? meta('meta[property="article:author"]'),
-    siteName: meta('meta[property="og:site_name"]'),
-    lang: nonEmpty(root.getAttribute("lang")) ?? meta('meta[http-equiv="content-language" i]'),
+    byline: meta("name", "author") ?? meta("property", "article:author"),
+    siteName: meta("property", "og:site_name"),
+    lang: nonEmpty(root.getAttribute("lang")) ?? meta("http-equiv", "content-language", true),
     dir: textDirection(root.getAttribute("dir")) ?? textDirection(document.body?.getAttribute("dir")),
-    excerpt: meta('meta[property="og:description"]') ?? meta('meta[name="description"]'),
+    excerpt: meta("property", "og:description") ?? meta("name", "description"),
     publishedTime:
-      meta('meta[property="article:published_time"]') ??
-      meta('meta[itemprop="datePublished"]') ??
+      meta("property", "article:published_time") ??
+      meta("itemprop", "datePublished") ??
       nonEmpty(document.querySelector("time[datetime]")?.getAttribute("datetime")),
   };
 }

@@ -11,6 +11,13 @@ vi.mock("jsdom", async (importOriginal) => {
     constructor(html?: string, options?: ConstructorParameters<typeof real.JSDOM>[1]) {
       if (typeof html === "string" && jsdomFault.when?.(html)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
       super(html, options);
+      // Pages are parsed by DOMParser in one shared window (scripts/archive/dom.ts): the fault goes there too.
+      const prototype = this.window.DOMParser.prototype;
+      const parse = prototype.parseFromString;
+      prototype.parseFromString = function (this: DOMParser, markup: string, type: DOMParserSupportedType) {
+        if (jsdomFault.when?.(markup)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
+        return parse.call(this, markup, type);
+      };
     }
   }
   return { ...real, JSDOM: FaultyJSDOM };
