@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { decodeHtml, decodeText } from "./decode.ts";
+import { decodeText } from "./decode.ts";
 import { EmptyCaptureError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
-import { extractArticle } from "./extract.ts";
-import { encodeImage, localizeImages } from "./images.ts";
+import { encodeImage, localizeImages, type EncodedImageCache } from "./images.ts";
+import type { ExtractPool } from "./pool.ts";
 import { countWords, sanitizeArticle } from "./sanitize.ts";
 import {
   captureDir,
@@ -30,6 +30,10 @@ export interface CaptureContext {
   /** The clock, injectable for tests. */
   now: () => Date;
   archiver: string;
+  /** Decode + extract, on worker threads (pool.ts). */
+  extractor: ExtractPool;
+  /** Images encoded in this run, shared by its captures. */
+  images?: EncodedImageCache;
 }
 
 const ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.7,image/*;q=0.6,*/*;q=0.1";
@@ -151,13 +155,13 @@ async function buildBody(page: FetchedResource, workDir: string, ctx: CaptureCon
   const fileName = lastPathSegment(page.finalUrl);
   switch (sniffed) {
     case "html": {
-      const { html } = decodeHtml(page.body, page.charset);
-      const article = extractArticle(html, page.finalUrl);
+      const article = await ctx.extractor.extract(page.body, page.charset, page.finalUrl);
       const localized = await localizeImages(article.html, {
         baseUrl: page.finalUrl,
         dir: workDir,
         limits: ctx.config.images,
         reuseDir,
+        encoded: ctx.images,
         download: async (url, signal) => {
           const image = await ctx.fetcher.fetch(url, {
             accept: ACCEPT_IMAGE,

@@ -3,6 +3,7 @@
  * over defaults; a bad value is a UsageError (exit 2) whose message names the flag and every way to set it.
  */
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
@@ -29,6 +30,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "where captures are stored" },
   { flag: "refresh", kind: "boolean", default: false, help: "capture again links that are already cached (a failed or empty refresh keeps the old copy)" },
   { flag: "concurrency", kind: "integer", value: "N", default: 4, min: 1, max: 64, help: "links archived at once" },
+  { flag: "workers", kind: "integer", value: "N", min: 0, max: 64, help: "threads that parse pages, 0 for none (default: one per CPU core)" },
   { flag: "per-host", kind: "integer", value: "N", default: 2, min: 1, max: 16, help: "requests to one host at once" },
   { flag: "shard", kind: "shard", value: "I/N", help: "archive only the links whose hash falls in shard I of N (1-based)" },
   { flag: "allow-private-network", kind: "boolean", default: false, help: "allow loopback, private and link-local addresses (refused by default)" },
@@ -155,6 +157,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
     cacheDir: path.resolve(cwd, str("cache")!),
     refresh: bool("refresh"),
     concurrency: int("concurrency"),
+    // One parsing thread per core the process may use: parsing is the run's CPU-bound work (issue 5).
+    workers: raw(spec("workers")).value === undefined ? os.availableParallelism() : int("workers"),
     perHostConcurrency: int("per-host"),
     allowPrivateNetwork: bool("allow-private-network"),
     userAgent: userAgent(env),

@@ -9,7 +9,9 @@ import pLimit from "p-limit";
 import { captureLink, type CaptureContext } from "./capture.ts";
 import { UsageError } from "./errors.ts";
 import { createFetcher } from "./fetch.ts";
+import { EncodedImageCache } from "./images.ts";
 import { parseLinks } from "./links.ts";
+import { createExtractPool } from "./pool.ts";
 import { listCaptures, sweepWorkFolders } from "./store.ts";
 import type { ArchiveConfig, CaptureResult, Fetcher, Link, LinkProblem } from "./types.ts";
 
@@ -80,7 +82,16 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
       allowPrivateNetwork: config.allowPrivateNetwork,
       perHostConcurrency: config.perHostConcurrency,
     });
-    const ctx: CaptureContext = { config, fetcher, now: options.now ?? (() => new Date()), archiver: config.userAgent.split(" ")[0]! };
+    // Created here, when there is something to capture; its workers start with the first page that needs parsing.
+    const extractor = createExtractPool(config.workers);
+    const ctx: CaptureContext = {
+      config,
+      fetcher,
+      now: options.now ?? (() => new Date()),
+      archiver: config.userAgent.split(" ")[0]!,
+      extractor,
+      images: new EncodedImageCache(),
+    };
     const limit = pLimit(config.concurrency);
     try {
       const done = await Promise.all(
@@ -98,6 +109,7 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
       );
       results.push(...done);
     } finally {
+      await extractor.close();
       if (!options.fetcher) await fetcher.close();
     }
   }

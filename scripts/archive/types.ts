@@ -178,6 +178,8 @@ export interface ArchiveConfig {
   cacheDir: string;
   refresh: boolean;
   concurrency: number;
+  /** Worker threads that parse pages (decode + extract); 0 parses on the main thread. */
+  workers: number;
   perHostConcurrency: number;
   allowPrivateNetwork: boolean;
   userAgent: string;
