@@ -7,10 +7,10 @@
 import { createHash } from "node:crypto";
 import { copyFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { JSDOM } from "jsdom";
 import pLimit from "p-limit";
 import sharp from "sharp";
 import type { Metadata } from "sharp";
+import { parseDocument } from "./dom.ts";
 import { ArchiveError, FetchTimeoutError, ImageError, TooLargeError, UnsupportedTypeError } from "./errors.ts";
 import type { ImageFormat, ImageLimits } from "./types.ts";
 
@@ -30,6 +30,8 @@ export interface LocalizeOptions {
   download: (url: string, signal: AbortSignal) => Promise<ImageDownload>;
   /** The previous capture's folder: an image whose content hash already has a file there is copied, not re-encoded. */
   reuseDir?: string;
+  /** Images already encoded in this run, shared by its captures: the same bytes on two pages are encoded once. */
+  encoded?: EncodedImageCache;
 }
 
 export interface ImageFailure {
@@ -54,6 +56,10 @@ export interface EncodedImage {
   height: number;
   format: ImageFormat;
 }
+
+// libvips keeps recent operations and their pixels cached (up to 50 MB) for reuse; a run encodes each image once and
+// keeps encoded results itself (EncodedImageCache), so that cache would only hold memory.
+sharp.cache(false);
 
 /**
  * What sharp may decode for us. Anything else (HTML, PDF, HEVC HEIC, ...) is refused before decoding.
@@ -176,6 +182,7 @@ async function probeImage(body: Buffer, limits: ImageLimits, label: string): Pro
 }
 
 async function encodeProbed(body: Buffer, limits: ImageLimits, timeoutMs: number, label: string): Promise<EncodedImage> {
+  imageCounts.encoded += 1;
   // failOn "error": truncated and corrupt data abort, but libjpeg *warnings* (e.g. "extraneous bytes before
   // marker", common in camera files that browsers show fine) do not. Safe because pixels are always re-encoded.
   let pipeline = sharp(body, { limitInputPixels: limits.maxInputPixels, failOn: "error", animated: false })
@@ -431,8 +438,7 @@ export async function localizeImages(html: string, options: LocalizeOptions): Pr
   const { baseUrl, dir, limits, download, reuseDir } = options;
   // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
   // No runScripts, no resources: jsdom neither runs nor fetches anything.
-  const dom = new JSDOM(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`);
-  const document = dom.window.document;
+  const document = parseDocument(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`);
   const root = document.body;
 
   // URLs an img inherits: from its collapsed <picture>'s sources (tried before its own), and from the lazy
@@ -504,11 +510,12 @@ export async function localizeImages(html: string, options: LocalizeOptions): Pr
     if (reuseDir) {
       const reused = await reuse(join(reuseDir, file), target);
       if (reused) {
+        imageCounts.reused += 1;
         files.add(file);
         return { file, ...reused };
       }
     }
-    const encoded = await encodeProbed(body, limits, timeoutMs, label);
+    const encoded = await encodeShared(body, hash, limits, timeoutMs, label, options.encoded);
     // A timed-out image must not leave an unreferenced file behind in the capture.
     if (signal.aborted) throw signal.reason;
     await writeFile(target, encoded.data);
@@ -572,8 +579,61 @@ export async function localizeImages(html: string, options: LocalizeOptions): Pr
   }
 
   const out = root.innerHTML;
-  dom.window.close();
   return { html: out, images, failed: failures.length, failures, files: [...files] };
+}
+
+/**
+ * Encoded images of one run by content hash, so a logo or photo shared by many pages costs one encode (~100 ms of CPU
+ * for 1–2 MP), not one per page. Bounded by bytes: the oldest entries go first. Encoding is deterministic for given
+ * bytes and limits, which are the run's, so a copy is what a second encode would have written.
+ */
+export class EncodedImageCache {
+  readonly #entries = new Map<string, Promise<EncodedImage>>();
+  readonly #sizes = new Map<string, number>();
+  #bytes = 0;
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  getOrEncode(key: string, encode: () => Promise<EncodedImage>): Promise<EncodedImage> {
+    const hit = this.#entries.get(key);
+    if (hit) {
+      imageCounts.shared += 1;
+      return hit;
+    }
+    const pending = encode();
+    this.#entries.set(key, pending);
+    pending.then(
+      (image) => {
+        if (this.#entries.get(key) !== pending) return;
+        this.#sizes.set(key, image.data.length);
+        this.#bytes += image.data.length;
+        for (const [oldest] of this.#entries) {
+          if (this.#bytes <= this.maxBytes) break;
+          this.#bytes -= this.#sizes.get(oldest) ?? 0;
+          this.#sizes.delete(oldest);
+          this.#entries.delete(oldest);
+        }
+      },
+      // A failure is not remembered: the image is tried again where it appears next (its timeout was this page's).
+      () => this.#entries.delete(key),
+    );
+    return pending;
+  }
+}
+
+/** What the image stage did in this process, for the benchmark and tests: encodes, copies from a previous capture, shared encodes. */
+export const imageCounts = { encoded: 0, reused: 0, shared: 0 };
+
+function encodeShared(
+  body: Buffer,
+  hash: string,
+  limits: ImageLimits,
+  timeoutMs: number,
+  label: string,
+  cache: EncodedImageCache | undefined,
+): Promise<EncodedImage> {
+  const encode = () => encodeProbed(body, limits, timeoutMs, label);
+  if (!cache) return encode();
+  return cache.getOrEncode(`${hash}:${limits.format}:${limits.quality}:${limits.maxWidth}`, encode);
 }
 
 /** Copies the previous capture's file for this content hash; returns its size, or undefined to encode afresh. */
