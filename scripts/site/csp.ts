@@ -16,9 +16,9 @@ const BASE = [
 ];
 
 /**
- * Search runs Pagefind: its module and worker come from /pagefind/ ('self'), it fetches its index with fetch()
- * (connect-src) and compiles its WebAssembly, which Chromium and Safari refuse without 'wasm-unsafe-eval' (it allows
- * WebAssembly compilation only, never eval() of JavaScript).
+ * Search runs Pagefind: its module and worker come from /pagefind/part-…/ ('self'), it fetches every partition's index
+ * with fetch() (connect-src) and compiles its WebAssembly, which Chromium and Safari refuse without 'wasm-unsafe-eval'
+ * (it allows WebAssembly compilation only, never eval() of JavaScript).
  */
 const SEARCH = ["script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'", "worker-src 'self'"];
 

@@ -79,9 +79,23 @@ export function parseCaptureFile(text: string): { data: unknown; body: string } 
   return { data: file.data, body: file.content };
 }
 
+/**
+ * The body of a capture file whose front matter was already checked when the archive loaded, split exactly where
+ * gray-matter splits it (after the first "\n---" past the opening line) without parsing the YAML a second time: at
+ * 10,000 pages that parse was the costliest filter of the build.
+ */
+export function captureBodyOf(text: string): string {
+  const close = text.indexOf("\n---", 3);
+  if (close < 0) return "";
+  let body = text.slice(close + 4);
+  if (body[0] === "\r") body = body.slice(1);
+  if (body[0] === "\n") body = body.slice(1);
+  return body;
+}
+
 /** The sanitized HTML of one capture, read when its page renders. */
 export function readCaptureBody(capture: Pick<Capture, "folder">): string {
-  return parseCaptureFile(readFileSync(path.join(capture.folder, "index.html"), "utf8")).body;
+  return captureBodyOf(readFileSync(path.join(capture.folder, "index.html"), "utf8"));
 }
 
 export function domainOf(url: string): { domain: string; slug: string } {

@@ -1,11 +1,19 @@
 /**
- * Writes the Pagefind index into <site>/pagefind/ through Pagefind's Node API (its binary comes from the platform
- * package). Only mirror pages carry data-pagefind-body, so only article titles and text are indexed, never the chrome
- * or the index pages. Errors: SearchIndexError with Pagefind's own messages.
+ * The search index, in partitions the browser merges (issue 5): Pagefind holds everything it indexes in memory, so one
+ * index over 10,000 captures took 5.45 GB. Captures are split by the leading bits of their hash_url into partitions
+ * of about `partitionSize`; each partition is its own Pagefind bundle under <site>/pagefind/<id>/, and search.js loads
+ * the first and merges the rest with Pagefind's mergeIndex. Each bundle is kept in a cache folder under a key made of
+ * exactly what it indexes, so a build re-indexes only the partitions whose captures changed.
+ * Input: the built site (mirror pages are read back from it), the partitions, the site's language, a cache folder.
+ * Pagefind indexes only each mirror page's <article>, fed from memory (addHTMLFile), never the site's chrome.
+ * Output: the bundles in <site>/pagefind/ and counts. Errors: SearchIndexError with Pagefind's own messages.
  */
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cp, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import * as pagefind from "pagefind";
+import type { Capture } from "./data.ts";
 
 export class SearchIndexError extends Error {
   override name = "SearchIndexError";
@@ -13,24 +21,170 @@ export class SearchIndexError extends Error {
 }
 
 /**
- * `language` is the site's: every capture goes into ONE index, whatever its <html lang>. Pagefind otherwise splits
- * the index by language and the search page (in the site's language) would never find an Arabic or German capture.
+ * About this many captures a partition. Pagefind's memory grows with the pages of one index (about 0.65 MB a page of
+ * real text measured here: 6.5 GB for 10,000), so this bounds the build's memory (10,000 captures make 16 partitions
+ * of ~625, ~500 MB each); the browser fetches one small file per partition for each word searched, so it should not
+ * be much smaller.
  */
-export async function indexSite(outDir: string, language: string, captures: number): Promise<{ pages: number }> {
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: language.split("-")[0]?.toLowerCase() ?? "en" });
+export const DEFAULT_PARTITION_SIZE = 1000;
+/** Bump when what is indexed or how changes, so cached partitions are not reused across the change. */
+const INDEX_FORMAT = "1";
+/** What a merged partition needs (its entry, metadata, index and fragments); the first (primary) also needs the runtime. */
+const DATA_FILES = /^(pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|fragment)$/;
+const RUNTIME_FILES = /^(pagefind\.js|pagefind-worker\.js|wasm\.[\w-]+\.pagefind)$/;
+/** Pagefind's version is part of every cache key: a bundle from another version is never reused. */
+const PAGEFIND_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.resolve("pagefind")), "utf8")) as { version: string }).version;
+
+export interface SearchPartition {
+  /** Folder name under <site>/pagefind/, e.g. "part-03". */
+  id: string;
+  captures: Capture[];
+}
+
+/**
+ * A power-of-two number of partitions, each the captures whose hash_url starts with the same bits: adding a capture
+ * changes exactly one partition, and the boundaries move only when the archive doubles. Empty partitions are dropped.
+ */
+export function partitionCaptures(captures: Capture[], partitionSize = DEFAULT_PARTITION_SIZE): SearchPartition[] {
+  const wanted = Math.max(1, Math.ceil(captures.length / Math.max(1, partitionSize)));
+  const bits = Math.min(16, Math.ceil(Math.log2(wanted)));
+  const groups = new Map<number, Capture[]>();
+  for (const capture of captures) {
+    const slot = bits === 0 ? 0 : parseInt(capture.hash_url.slice(0, 4), 16) >>> (16 - bits);
+    const group = groups.get(slot) ?? [];
+    group.push(capture);
+    groups.set(slot, group);
+  }
+  const width = String((1 << bits) - 1).length;
+  return [...groups.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([slot, group]) => ({ id: `part-${String(slot).padStart(width, "0")}`, captures: group.sort((a, b) => a.hash_url.localeCompare(b.hash_url)) }));
+}
+
+/** Site paths of the bundles, primary first: the search page hands these to search.js. */
+export const bundlePaths = (partitions: SearchPartition[]): string[] => partitions.map((p) => `/pagefind/${p.id}/`);
+
+/**
+ * What Pagefind indexes of a mirror page: its <article data-pagefind-body> (title and text, the rest marked
+ * data-pagefind-ignore), as a page of its own. The capture template puts nothing but escaped text between the
+ * article's end and the end of the page, so the last </article> is the template's own even if a capture carried one.
+ */
+export function searchRecord(page: string, language: string): string | undefined {
+  const start = page.indexOf("<article class=\"capture");
+  const end = page.lastIndexOf("</article>");
+  if (start < 0 || end < start) return undefined;
+  return `<!doctype html><html lang="${language}"><body>${page.slice(start, end + "</article>".length)}</body></html>`;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+export interface SearchIndexOptions {
+  /** The built site: mirror pages are read from <outDir>/<hash_url>/index.html, bundles written to <outDir>/pagefind/. */
+  outDir: string;
+  /** The site's language: every capture goes into one language whatever its <html lang> (see forceLanguage below). */
+  language: string;
+  /** Where bundles are kept between builds (gitignored); without one, every partition is indexed. */
+  cacheDir?: string;
+}
+
+export interface SearchIndexSummary {
+  /** Pages in the index, over all partitions. */
+  pages: number;
+  partitions: number;
+  /** Partitions indexed by Pagefind in this build; the others came from the cache. */
+  partitionsIndexed: number;
+}
+
+async function pageCount(bundle: string): Promise<number> {
+  const entry = JSON.parse(await readFile(path.join(bundle, "pagefind-entry.json"), "utf8")) as { languages: Record<string, { page_count: number }> };
+  return Object.values(entry.languages).reduce((sum, l) => sum + l.page_count, 0);
+}
+
+/** One partition's bundle, written to `bundle` (a folder that does not exist yet). */
+async function indexPartition(records: Array<{ url: string; content: string }>, forceLanguage: string, bundle: string): Promise<void> {
+  const { index, errors } = await pagefind.createIndex({ forceLanguage });
   try {
     if (!index) throw new SearchIndexError(`Pagefind could not start: ${errors.join("; ")}`);
-    // With no mirror page carrying data-pagefind-body, Pagefind would index the chrome of every page instead.
-    const added = captures > 0 ? await index.addDirectory({ path: outDir }) : { errors: [], page_count: 0 };
-    if (added.errors.length > 0) throw new SearchIndexError(`Pagefind could not index ${outDir}: ${added.errors.join("; ")}`);
-    const bundle = path.join(outDir, "pagefind");
+    for (const record of records) {
+      const added = await index.addHTMLFile(record);
+      if (added.errors.length > 0) throw new SearchIndexError(`Pagefind could not index ${record.url}: ${added.errors.join("; ")}`);
+    }
     const written = await index.writeFiles({ outputPath: bundle });
     if (written.errors.length > 0) throw new SearchIndexError(`Pagefind could not write its index: ${written.errors.join("; ")}`);
-    // addDirectory counts every HTML file it read; the entry file says how many pages made it into the index.
-    const entry = JSON.parse(await readFile(path.join(bundle, "pagefind-entry.json"), "utf8")) as { languages: Record<string, { page_count: number }> };
-    return { pages: Object.values(entry.languages).reduce((sum, l) => sum + l.page_count, 0) };
   } finally {
-    // The service is a child process: close it or the build never exits.
+    // The service is a child process holding the whole partition in memory: stopping it after each partition returns
+    // that memory at once (it restarts on the next call), and the build exits instead of waiting on it.
     await pagefind.close();
   }
+}
+
+export interface SearchIndexer {
+  /** Indexes these partitions (or takes them from the cache) and copies their bundles into the site. */
+  add(partitions: SearchPartition[]): Promise<void>;
+  /** Drops cached bundles this build did not use; returns the counts. */
+  finish(): Promise<SearchIndexSummary>;
+}
+
+/**
+ * Partitions can be added while the rest of the site is still rendering (buildSite hands them over a batch at a
+ * time, so Pagefind's binary indexes on one core while Eleventy renders on the other). The first partition added is
+ * the primary: only its bundle carries Pagefind's script, worker and WebAssembly.
+ */
+export async function createSearchIndexer({ outDir, language, cacheDir }: SearchIndexOptions): Promise<SearchIndexer> {
+  // Pagefind otherwise splits the index by language, and the search page (in the site's language) would never find
+  // an Arabic or German capture.
+  const forceLanguage = language.split("-")[0]?.toLowerCase() ?? "en";
+  const target = path.join(outDir, "pagefind");
+  const store = cacheDir ? path.resolve(cacheDir) : path.join(outDir, ".pagefind-work");
+  await mkdir(store, { recursive: true });
+  const used = new Set<string>();
+  let pages = 0;
+  let indexed = 0;
+
+  async function addPartition(partition: SearchPartition): Promise<void> {
+    const primary = used.size === 0;
+    const records: Array<{ url: string; content: string }> = [];
+    const key = createHash("sha256").update(`${INDEX_FORMAT}\0${PAGEFIND_VERSION}\0${forceLanguage}\0`);
+    for (const capture of partition.captures) {
+      const file = path.join(outDir, capture.hash_url, "index.html");
+      const content = searchRecord(await readFile(file, "utf8"), forceLanguage);
+      if (!content) throw new SearchIndexError(`${file} has no <article> to index: was it built from site/capture.njk?`);
+      records.push({ url: capture.path, content });
+      key.update(`${capture.path}\0${sha256(content)}\n`);
+    }
+    const name = `${partition.id}-${key.digest("hex").slice(0, 24)}`;
+    const bundle = path.join(store, name);
+    used.add(name);
+    if (!(await pageCount(bundle).then(() => true, () => false))) {
+      // Written beside its final name and renamed, so an interrupted build never leaves a half bundle in the cache.
+      const work = `${bundle}.tmp`;
+      await rm(work, { recursive: true, force: true });
+      await indexPartition(records, forceLanguage, work);
+      await rm(bundle, { recursive: true, force: true });
+      await rename(work, bundle);
+      indexed++;
+    }
+    pages += await pageCount(bundle);
+    await cp(bundle, path.join(target, partition.id), {
+      recursive: true,
+      // Merged partitions are searched with the primary's WebAssembly and worker: only the first carries them. The
+      // default UI files are left out: the site has its own small UI.
+      filter: (source) => source === bundle || path.dirname(source) !== bundle || DATA_FILES.test(path.basename(source)) || (primary && RUNTIME_FILES.test(path.basename(source))),
+    });
+  }
+
+  return {
+    async add(partitions) {
+      for (const partition of partitions) await addPartition(partition);
+    },
+    async finish() {
+      if (cacheDir) {
+        // Keep only this build's bundles: the cache stays the size of one index.
+        for (const entry of await readdir(store)) if (!used.has(entry)) await rm(path.join(store, entry), { recursive: true, force: true });
+      } else {
+        await rm(store, { recursive: true, force: true });
+      }
+      return { pages, partitions: used.size, partitionsIndexed: indexed };
+    },
+  };
 }

@@ -1,7 +1,11 @@
 // Search over the Pagefind index (written to <site>/pagefind/ by scripts/build.ts). The only script on the site.
 // Result titles and excerpts come from archived text: they are put into the page as text nodes (and <mark>), never
 // as HTML. The site root is found from this file's own URL, so it works under any path prefix.
+// The index comes in partitions, each a Pagefind bundle (scripts/site/search-index.ts); the search page lists them.
+// The first is loaded as the primary index (its script, worker and WebAssembly), the others merged into it.
 const root = new URL("../", import.meta.url);
+const bundles = (document.querySelector("[data-search-bundles]")?.getAttribute("data-search-bundles") ?? "").split(" ").filter(Boolean)
+  .map((bundle) => new URL(bundle.replace(/^\/+/, ""), root));
 const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -23,6 +27,25 @@ function excerptNodes(html) {
   return nodes;
 }
 
+/**
+ * Whether a result matched a query term itself rather than through Pagefind's fallback. When a word is in no page of
+ * an index, Pagefind searches for its longest prefix that is (https://github.com/Pagefind/pagefind/pull/315):
+ * "quetzalcoatlus" finds "Q". One index over the whole archive falls back only when no page has the word; with the
+ * index in partitions, every partition without it falls back on its own, so those results are dropped whenever
+ * another partition found the word. A marked word matches a term when it shares the term's first letters, allowing
+ * for the few a stemmer takes off ("running" → "run").
+ */
+function matchesTerm(data, terms) {
+  const marked = [...(data.excerpt ?? "").matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1].toLowerCase());
+  return marked.some((word) =>
+    terms.some((term) => {
+      let common = 0;
+      while (common < word.length && common < term.length && word[common] === term[common]) common++;
+      return common >= Math.min(term.length, Math.max(3, term.length - 4));
+    }),
+  );
+}
+
 function resultItem(data) {
   const item = document.createElement("li");
   item.className = "capture-item";
@@ -41,9 +64,17 @@ function resultItem(data) {
 }
 
 async function main() {
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname, excerptLength: 30 });
+  const [primary, ...merged] = bundles;
+  if (!primary) {
+    status.textContent = "Nothing is archived yet, so there is nothing to search.";
+    return;
+  }
+  // Pagefind's baseUrl already puts the prefix in front of each result; every partition needs it.
+  const options = { baseUrl: root.pathname, excerptLength: 30 };
+  const pagefind = await import(new URL("pagefind.js", primary).href);
+  await pagefind.options(options);
   await pagefind.init();
+  await Promise.all(merged.map((bundle) => pagefind.mergeIndex(bundle.pathname, options)));
 
   let latest = 0;
   async function run(query) {
@@ -58,10 +89,14 @@ async function main() {
       return;
     }
     const search = await pagefind.search(query);
-    const data = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+    let data = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
     if (ticket !== latest) return; // a newer query has started: drop this one
+    const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const direct = data.filter((result) => matchesTerm(result, terms));
+    const dropped = direct.length > 0 ? data.length - direct.length : 0;
+    if (dropped > 0) data = direct;
     list.replaceChildren(...data.map(resultItem));
-    const count = search.results.length;
+    const count = search.results.length - dropped;
     status.textContent = count === 0 ? `No results for “${query}”.` : `${count} result${count === 1 ? "" : "s"} for “${query}”${count > MAX_RESULTS ? `, showing the first ${MAX_RESULTS}` : ""}.`;
   }
 

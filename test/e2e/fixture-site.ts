@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, BrowserContextOptions, Browser, Page } from "playwright-core";
-import { buildSite, type BuildSummary } from "../../scripts/site/build.ts";
+import { buildSite, type BuildOptions, type BuildSummary } from "../../scripts/site/build.ts";
 import { resolveSiteConfig, type SiteConfig } from "../../scripts/site/config.ts";
 import { md5 } from "../../scripts/site/schema.ts";
 import { serveSite, type StaticServer } from "../../scripts/site/serve.ts";
@@ -29,6 +29,12 @@ export const CAPTURE_URLS = {
 } as const;
 export const BROKEN_URLS = ["https://broken.example/bad-yaml", "https://broken.example/missing-fields"];
 export const hashOf = (key: keyof typeof CAPTURE_URLS): string => md5(CAPTURE_URLS[key]);
+/**
+ * Captures per search partition in the fixture site: tiny, so its 10 captures make 4 partitions (by the first two
+ * bits of hash_url) and search must merge them: "quetzalcoatlus" (templates) is in the first, "Minecraft" (ars) in
+ * the third.
+ */
+export const FIXTURE_PARTITION_SIZE = 3;
 
 export interface FixtureSite {
   site: SiteConfig;
@@ -40,11 +46,11 @@ export interface FixtureSite {
   close(): Promise<void>;
 }
 
-export async function buildFixtureSite(overrides: Partial<SiteConfig> = {}): Promise<FixtureSite> {
+export async function buildFixtureSite(overrides: Partial<SiteConfig> = {}, build: Partial<BuildOptions> = {}): Promise<FixtureSite> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), "site-e2e-"));
   const outDir = path.join(tmp, "_site");
   const site = resolveSiteConfig({ url: "https://owner.example", pathPrefix: "/archive/", pageSize: 4, ...overrides });
-  const summary = await buildSite({ cacheDir: FIXTURE_CACHE, outDir, site });
+  const summary = await buildSite({ cacheDir: FIXTURE_CACHE, outDir, site, searchPartitionSize: FIXTURE_PARTITION_SIZE, searchCacheDir: path.join(tmp, "search-cache"), ...build });
   const server = await serveSite({ root: outDir, pathPrefix: site.pathPrefix });
   return {
     site,

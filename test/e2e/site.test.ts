@@ -9,8 +9,10 @@ import { JSDOM } from "jsdom";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { md5 } from "../../scripts/site/schema.ts";
+import { partitionCaptures } from "../../scripts/site/search-index.ts";
 import { launchBrowser } from "../helpers/browser.ts";
-import { BROKEN_URLS, buildFixtureSite, CAPTURE_URLS, hashOf, openRecordedPage, type FixtureSite } from "./fixture-site.ts";
+import type { Capture } from "../../scripts/site/data.ts";
+import { BROKEN_URLS, buildFixtureSite, CAPTURE_URLS, FIXTURE_PARTITION_SIZE, hashOf, openRecordedPage, type FixtureSite } from "./fixture-site.ts";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 /** Appears only in the site's chrome (footer), never in an article: search must not find it. */
@@ -28,6 +30,9 @@ afterAll(async () => {
   await fixture?.close();
 });
 
+/** The search partition a capture is indexed in, as the build cut them. */
+const partitionOf = (hash: string): string | undefined =>
+  partitionCaptures(allHashes.map((h) => ({ hash_url: h }) as Capture), FIXTURE_PARTITION_SIZE).find((p) => p.captures.some((c) => c.hash_url === hash))?.id;
 const allHashes = Object.keys(CAPTURE_URLS).map((key) => hashOf(key as keyof typeof CAPTURE_URLS));
 const isLocal = (url: string): boolean => url.startsWith(fixture.server.url.replace(/\/archive\/$/, "/"));
 
@@ -253,6 +258,8 @@ describe("search", () => {
     const { page } = recorded;
     await page.goto(fixture.url("/search/?q=quetzalcoatlus"));
     await page.waitForSelector("#search-results li a");
+    // Every partition's entry file was loaded: the index is merged in the browser (FIXTURE_PARTITION_SIZE).
+    const entries = recorded.requests.filter((url) => url.includes("/pagefind-entry.json")).map((url) => new URL(url).pathname.replace(/pagefind-entry\.json$/, ""));
     const results = await page.$$eval("#search-results li a", (as) => as.map((a) => ({ href: a.getAttribute("href"), text: a.textContent })));
 
     await page.fill("#search-input", "Minecraft");
@@ -270,7 +277,14 @@ describe("search", () => {
     await page.waitForURL(fixture.url(`/${hashOf("templates")}/`));
     await recorded.close();
 
+    expect(fixture.summary.searchPartitions).toBe(4);
+    expect(new Set(entries)).toEqual(new Set(["/archive/pagefind/part-0/", "/archive/pagefind/part-1/", "/archive/pagefind/part-2/", "/archive/pagefind/part-3/"]));
+    // Only the capture with the word: partitions without it fall back to a prefix ("Q" in the Factorio post), and
+    // search.js drops those results once a partition found the word itself.
     expect(results).toEqual([{ href: `/archive/${hashOf("templates")}/`, text: "Template syntax {{ 7 * 7 }} & <b>tags</b> in a title" }]);
+    // The Minecraft article is in the third partition, a merged one: found all the same, with its own title.
+    expect(partitionOf(hashOf("ars"))).toBe("part-2");
+    expect(partitionOf(hashOf("templates"))).toBe("part-0");
     expect(realArticle).toBe(`/archive/${hashOf("ars")}/`);
     expect(chromeHits).toHaveLength(0);
     expect(status).toContain("No results");
