@@ -195,7 +195,7 @@ describe("pages.yml", () => {
     for (const j of Object.values(pages.jobs)) expect(j.permissions).toBeUndefined();
   });
 
-  it("checks out, sets up Node from .nvmrc, installs, archives, commits back, builds, uploads, then deploys", () => {
+  it("checks out, sets up Node from .nvmrc, installs, archives, commits back, restores the search cache, builds, uploads, then deploys", () => {
     const at = (what: string, test: (s: Step) => boolean) => {
       const i = job.steps.findIndex(test);
       expect(i, `step "${what}"`).toBeGreaterThanOrEqual(0);
@@ -208,6 +208,8 @@ describe("pages.yml", () => {
       at("archive", (s) => /npm run archive\b/.test(s.run ?? "")),
       at("commit back", (s) => (s.run ?? "").includes("scripts/ci/commit-back.ts")),
       at("configure-pages", (s) => !!s.uses?.startsWith("actions/configure-pages@")),
+      // Unchanged search partitions are reused from .cache/search, so the build re-indexes only what changed.
+      at("search index cache", (s) => !!s.uses?.startsWith("actions/cache@") && s.with?.path === ".cache/search"),
       at("build", (s) => /npm run build\b/.test(s.run ?? "")),
       at("upload-pages-artifact", (s) => !!s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "_site"),
     ];
