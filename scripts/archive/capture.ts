@@ -155,8 +155,11 @@ async function buildBody(page: FetchedResource, workDir: string, ctx: CaptureCon
   const fileName = lastPathSegment(page.finalUrl);
   switch (sniffed) {
     case "html": {
-      const article = await ctx.extractor.extract(page.body, page.charset, page.finalUrl);
-      const localized = await localizeImages(article.html, {
+      const article = await ctx.extractor.extract(page.body, page.charset, page.finalUrl, {
+        imageMaxWidth: ctx.config.images.maxWidth,
+      });
+      // The worker planned the images (images.ts) so this thread parses no HTML; an article without a plan has its HTML.
+      const localized = await localizeImages(article.imagePlan ?? article.html, {
         baseUrl: page.finalUrl,
         dir: workDir,
         limits: ctx.config.images,

@@ -1,6 +1,7 @@
 /**
- * A worker thread of the extraction pool (pool.ts): page bytes, charset and URL in → the Article out, or the
- * ArchiveError's code and message. Decode and extract are pure and synchronous; each worker has its own jsdom window.
+ * A worker thread of the extraction pool (pool.ts): page bytes, charset and URL in → the Article (and its image plan,
+ * when asked) out, or the ArchiveError's code and message. Decode and extract are pure and synchronous; each worker has
+ * its own jsdom window.
  */
 import { parentPort } from "node:worker_threads";
 import { decodeHtml } from "./decode.ts";
@@ -12,7 +13,7 @@ parentPort!.on("message", (task: ExtractTask) => {
   let reply: ExtractReply;
   try {
     const { html } = decodeHtml(Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength), task.charset);
-    reply = { id: task.id, article: extractArticle(html, task.url) };
+    reply = { id: task.id, article: extractArticle(html, task.url, task.options) };
   } catch (error) {
     const archive = error instanceof ArchiveError;
     reply = {

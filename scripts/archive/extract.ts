@@ -7,7 +7,21 @@
 import { Readability } from "@mozilla/readability";
 import { parseDocument } from "./dom.ts";
 import { ParseError, TooLargeError } from "./errors.ts";
+import { planImagesOf, type ImagePlan } from "./images.ts";
 import type { Article } from "./types.ts";
+
+export interface ExtractOptions {
+  /**
+   * Also plan the article's images (images.ts) on this thread, for images stored at most this wide: the images stage
+   * on the main thread then parses no HTML.
+   */
+  imageMaxWidth?: number | undefined;
+}
+
+/** The Article (its `html` as without a plan), with its image plan when one was asked for. */
+export interface ExtractedArticle extends Article {
+  imagePlan?: ImagePlan;
+}
 
 /** Characters of markup (scripts and styles removed) handed to jsdom at most. */
 export const MAX_PARSE_CHARS = 6 * 1024 * 1024;
@@ -17,7 +31,7 @@ export const MAX_PARSE_CHARS = 6 * 1024 * 1024;
  * CSS (Readability uses inline `display: none` to skip hidden nodes) and, if jsdom or Readability throws, once more
  * with every stylesheet and style attribute removed: jsdom's CSS support is where real pages have broken it.
  */
-export function extractArticle(html: string, url: string): Article {
+export function extractArticle(html: string, url: string, options: ExtractOptions = {}): ExtractedArticle {
   const lean = stripScriptsAndStyles(html);
   // jsdom holds about 80 bytes of memory per byte of markup (8 MB of paragraphs peaked at 670 MB RSS here): this bound
   // keeps one huge page from taking the run's memory. Real articles are far below it once scripts are gone.
@@ -28,10 +42,10 @@ export function extractArticle(html: string, url: string): Article {
     );
   }
   try {
-    return extractFrom(lean, url, false);
+    return extractFrom(lean, url, false, options);
   } catch (firstError) {
     try {
-      return extractFrom(stripCss(lean), url, true);
+      return extractFrom(stripCss(lean), url, true, options);
     } catch (secondError) {
       const reason = secondError instanceof Error ? secondError.message : String(secondError);
       throw new ParseError(`Could not parse the HTML of ${url}, even with its CSS removed: ${reason}`, {
@@ -42,7 +56,7 @@ export function extractArticle(html: string, url: string): Article {
   }
 }
 
-function extractFrom(html: string, url: string, withoutCss: boolean): Article {
+function extractFrom(html: string, url: string, withoutCss: boolean, options: ExtractOptions): ExtractedArticle {
   // jsdom's defaults (see dom.ts): no script or handler runs and nothing is fetched, which is this stage's safety
   // model. The document lives in a window shared by the thread's pages; it is garbage once this returns.
   const document = parseDocument(html, url);
@@ -51,20 +65,28 @@ function extractFrom(html: string, url: string, withoutCss: boolean): Article {
     for (const element of document.querySelectorAll("[style]")) element.removeAttribute("style");
   }
   // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
-  const page = readPageMetadata(document, url);
-  const parsed = new Readability(document, {
+  const standard = withoutNamedProperties(document);
+  const page = readPageMetadata(standard, url);
+  const parsed = new ArchiveReadability(standard, {
     serializer: (node) => {
       absolutizeUrls(node as Element);
       return (node as Element).innerHTML;
     },
   }).parse();
+  // The images stage works on the article's HTML parsed again, not on the tree Readability left: Readability builds
+  // trees the HTML parser never would (an <h2> inside a <p>, a lone <td>), and parsing the HTML repairs them, which
+  // the stored capture has always reflected. Done here, on this thread's window, so the main thread parses nothing.
+  const plan = (articleHtml: string) =>
+    options.imageMaxWidth === undefined ? {} : { imagePlan: planImagesOf(articleHtml, url, options.imageMaxWidth) };
 
   if (!parsed?.content) {
     // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
     // the capture still holds what the reader saw. Readability restores the body it tried, minus scripts and styles.
     const body = document.body;
     if (body) absolutizeUrls(body);
+    const html = body?.innerHTML ?? "";
     return {
+      ...plan(html),
       title: page.title,
       byline: page.byline,
       siteName: page.siteName,
@@ -72,7 +94,7 @@ function extractFrom(html: string, url: string, withoutCss: boolean): Article {
       dir: page.dir,
       excerpt: page.excerpt,
       publishedTime: page.publishedTime,
-      html: body?.innerHTML ?? "",
+      html,
       readerable: false,
     };
   }
@@ -87,7 +109,73 @@ function extractFrom(html: string, url: string, withoutCss: boolean): Article {
     publishedTime: nonEmpty(parsed.publishedTime) ?? page.publishedTime,
     html: parsed.content,
     readerable: true,
+    ...plan(parsed.content),
   };
+}
+
+/** A style attribute that can set display or visibility: it names one (a CSS escape could spell either). */
+const MAY_HIDE = /display|visibility|\\/i;
+
+/**
+ * Readability with one check made cheaper, same answers. _isProbablyVisible reads `node.style` of every element it
+ * walks, and jsdom builds and parses a CSS declaration object (cssstyle) the first time an element's style is read:
+ * about 4% of extraction's CPU. An element whose style attribute is absent or names neither display nor visibility
+ * has both empty inline, so it skips straight to Readability's own attribute checks; the others are asked as before.
+ */
+class ArchiveReadability extends Readability {
+  _isProbablyVisible(node: Element): boolean {
+    const style = node.getAttribute("style");
+    if (style === null || !MAY_HIDE.test(style)) return visibleIgnoringStyle(node);
+    return (Readability.prototype as unknown as { _isProbablyVisible(node: Element): boolean })._isProbablyVisible.call(this, node);
+  }
+}
+
+/** Readability 0.6's _isProbablyVisible without its two inline-style checks. */
+function visibleIgnoringStyle(node: Element): boolean {
+  return (
+    !node.hasAttribute("hidden") &&
+    (!node.hasAttribute("aria-hidden") ||
+      node.getAttribute("aria-hidden") != "true" ||
+      Boolean(node.className && node.className.includes && node.className.includes("fallback-image")))
+  );
+}
+
+/**
+ * The document as Readability sees it: its standard members without jsdom's named-property lookup. A jsdom Document
+ * is a Proxy that answers `document.x` with an <img>, <form>, <iframe>, <embed> or <object> named x, as the spec asks;
+ * to know whether one exists it walks the whole tree again after every insertion or removal of such an element. Every
+ * `doc.createElement` and `doc.body` in Readability's loop, which moves images around, paid that walk: about 5% of
+ * extraction's CPU. Members are looked up on the Document prototype chain and read against the real document; a name
+ * that is not a standard member goes through as before. (So a page that names a form "title" or "body" no longer
+ * hides the real one from Readability and readPageMetadata: through the proxy, that page failed to parse.)
+ */
+function withoutNamedProperties(document: Document): Document {
+  const members = new Map<string | symbol, PropertyDescriptor | null>();
+  const describe = (property: string | symbol): PropertyDescriptor | null => {
+    let found = members.get(property);
+    if (found !== undefined) return found;
+    found = null;
+    for (let proto = Object.getPrototypeOf(document); proto; proto = Object.getPrototypeOf(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, property);
+      if (descriptor) {
+        found = descriptor;
+        break;
+      }
+    }
+    members.set(property, found);
+    return found;
+  };
+  // The proxy's own target is an empty object, not the document: the engine checks every answer of a `get` trap
+  // against its target's own property, and asking the document that is the very lookup this avoids.
+  return new Proxy(Object.create(null) as Document, {
+    get(_, property) {
+      const descriptor = typeof property === "string" ? describe(property) : null;
+      if (!descriptor) return Reflect.get(document, property);
+      if (descriptor.get) return descriptor.get.call(document);
+      return typeof descriptor.value === "function" ? descriptor.value.bind(document) : descriptor.value;
+    },
+    has: (_, property) => Reflect.has(document, property),
+  });
 }
 
 interface PageMetadata {

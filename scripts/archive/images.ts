@@ -4,11 +4,12 @@
  * Side effects: downloads through the `download` passed in, writes files in `dir`. Never throws for one image:
  * a failed image keeps its alt text and is listed in `failures` (issue #2 §6).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { copyFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import sharp from "sharp";
+import type Sharp from "sharp";
 import type { Metadata } from "sharp";
 import { parseDocument } from "./dom.ts";
 import { ArchiveError, FetchTimeoutError, ImageError, TooLargeError, UnsupportedTypeError } from "./errors.ts";
@@ -57,9 +58,20 @@ export interface EncodedImage {
   format: ImageFormat;
 }
 
-// libvips keeps recent operations and their pixels cached (up to 50 MB) for reuse; a run encodes each image once and
-// keeps encoded results itself (EncodedImageCache), so that cache would only hold memory.
-sharp.cache(false);
+/**
+ * sharp, loaded on first use: the extraction workers import this module only to plan images (planImages) and never
+ * decode one, so they do not load libvips.
+ */
+let loadedSharp: typeof Sharp | undefined;
+function sharp(...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> {
+  if (!loadedSharp) {
+    loadedSharp = createRequire(import.meta.url)("sharp") as typeof Sharp;
+    // libvips keeps recent operations and their pixels cached (up to 50 MB) for reuse; a run encodes each image once
+    // and keeps encoded results itself (EncodedImageCache), so that cache would only hold memory.
+    loadedSharp.cache(false);
+  }
+  return loadedSharp(...args);
+}
 
 /**
  * What sharp may decode for us. Anything else (HTML, PDF, HEVC HEIC, ...) is refused before decoding.
@@ -434,26 +446,94 @@ interface Stored {
 /** Tracking pixels: the image a reader "sees" is at most this many px each way. */
 const PIXEL_MAX = 2;
 
-export async function localizeImages(html: string, options: LocalizeOptions): Promise<LocalizeResult> {
-  const { baseUrl, dir, limits, download, reuseDir } = options;
-  // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
-  // No runScripts, no resources: jsdom neither runs nor fetches anything.
-  const document = parseDocument(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`);
-  const root = document.body;
+/**
+ * What the images stage does to an article, decided from its DOM: each <img> (after <picture> and <noscript> are
+ * resolved) becomes a numbered marker in `html`, and `images` says, in the same order, what to fetch for it. Made in
+ * the extraction worker (extract.ts), so the main thread, which downloads and encodes, parses no HTML; a plain
+ * object, so it crosses between threads as it is.
+ */
+export interface ImagePlan {
+  /** The article's HTML, each <img> replaced by `<!--<marker>:<index>-->`. */
+  html: string;
+  /** Random per plan: a comment the page wrote cannot pass for one of ours. */
+  marker: string;
+  images: PlannedImage[];
+}
 
+export interface PlannedImage {
+  /** The <img> reduced to its alt and title, as serialized; src, width and height go before its `>`. */
+  tag: string;
+  /** Non-empty alt text: an image that cannot be stored is kept for it, else removed. */
+  hasAlt: boolean;
+  /**
+   * pixel: a tracking pixel, removed without a request; none: no source at all; unfetchable: a source we cannot
+   * fetch (`urls` holds it, cut to 100 characters); fetch: the URLs to try in order (`urls`).
+   */
+  kind: "pixel" | "none" | "unfetchable" | "fetch";
+  urls: string[];
+}
+
+/**
+ * Plans the images of `root` (an article's container, in any document): resolves <picture> and <noscript>, removes
+ * srcset from media <source>s, chooses each <img>'s candidate URLs against `baseUrl`, and replaces the <img>s by
+ * markers. Mutates `root`. No request, no decoding: pure DOM work.
+ */
+export function planImages(root: Element, baseUrl: string, maxWidth: number): ImagePlan {
   // URLs an img inherits: from its collapsed <picture>'s sources (tried before its own), and from the lazy
   // placeholder its <noscript> twin replaced (tried after, as fallbacks).
   const before = new Map<Element, string[]>();
   const after = new Map<Element, string[]>();
 
   materializeNoscripts(root);
-  collapsePictures(root, baseUrl, limits.maxWidth, before);
-  unwrapNoscripts(root, baseUrl, limits.maxWidth, after);
+  collapsePictures(root, baseUrl, maxWidth, before);
+  unwrapNoscripts(root, baseUrl, maxWidth, after);
   // A <source> outside <picture> (video/audio) is not an image a reader sees; it must not keep a remote srcset.
   for (const source of Array.from(root.querySelectorAll("source"))) {
     source.removeAttribute("srcset");
     source.removeAttribute("data-srcset");
   }
+
+  const imgs = Array.from(root.querySelectorAll("img"));
+  const images = imgs.map((img): PlannedImage => {
+    const alt = img.getAttribute("alt");
+    const title = img.getAttribute("title");
+    const reduced = img.ownerDocument.createElement("img");
+    if (alt !== null) reduced.setAttribute("alt", alt);
+    if (title !== null) reduced.setAttribute("title", title);
+    const plan = (kind: PlannedImage["kind"], urls: string[] = []): PlannedImage => ({ tag: reduced.outerHTML, hasAlt: Boolean(alt?.trim()), kind, urls });
+
+    const own = imgCandidates(img, baseUrl, maxWidth);
+    // width=1 height=1 with nothing lazy about it is a tracking pixel: drop it without asking its server.
+    if (own.length > 0 && !hasLazyAttribute(img) && !before.has(img) && isPixelSized(img)) return plan("pixel");
+    let candidates = unique([...(before.get(img) ?? []), ...own, ...(after.get(img) ?? [])]);
+    const real = candidates.filter((url) => !isPlaceholder(url));
+    if (real.length > 0) candidates = real; // a placeholder src loses to any lazy attribute
+    if (candidates.length === 0) {
+      const src = img.getAttribute("src")?.trim();
+      return src ? plan("unfetchable", [src.slice(0, 100)]) : plan("none");
+    }
+    return plan("fetch", candidates.slice(0, MAX_CANDIDATES_TRIED));
+  });
+
+  const marker = randomBytes(12).toString("hex");
+  imgs.forEach((img, index) => img.replaceWith(img.ownerDocument.createComment(`${marker}:${index}`)));
+  return { html: root.innerHTML, marker, images };
+}
+
+/** planImages over article HTML, parsed in this thread's jsdom window (extract.ts does the same in its worker). */
+export function planImagesOf(html: string, baseUrl: string, maxWidth: number): ImagePlan {
+  // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
+  // No runScripts, no resources: jsdom neither runs nor fetches anything.
+  return planImages(parseDocument(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`).body, baseUrl, maxWidth);
+}
+
+/**
+ * Localizes the images of an article: given its HTML, or the plan the extraction worker already made from it (the
+ * same result, without parsing the article on this thread).
+ */
+export async function localizeImages(article: string | ImagePlan, options: LocalizeOptions): Promise<LocalizeResult> {
+  const { baseUrl, dir, limits, download, reuseDir } = options;
+  const plan = typeof article === "string" ? planImagesOf(article, baseUrl, limits.maxWidth) : article;
 
   const limit = pLimit(Math.max(1, limits.concurrency));
   const byUrl = new Map<string, Promise<Outcome>>();
@@ -523,23 +603,16 @@ export async function localizeImages(html: string, options: LocalizeOptions): Pr
     return { file, width: encoded.width, height: encoded.height };
   };
 
-  const imgs = Array.from(root.querySelectorAll("img"));
-  const work = imgs.map(async (img): Promise<[Element, Outcome | "none"]> => {
-    const own = imgCandidates(img, baseUrl, limits.maxWidth);
-    // width=1 height=1 with nothing lazy about it is a tracking pixel: drop it without asking its server.
-    if (own.length > 0 && !hasLazyAttribute(img) && !before.has(img) && isPixelSized(img)) return [img, { kind: "pixel" }];
-    let candidates = unique([...(before.get(img) ?? []), ...own, ...(after.get(img) ?? [])]);
-    const real = candidates.filter((url) => !isPlaceholder(url));
-    if (real.length > 0) candidates = real; // a placeholder src loses to any lazy attribute
-    if (candidates.length === 0) {
-      const src = img.getAttribute("src")?.trim();
-      if (!src) return [img, "none"];
-      const url = src.slice(0, 100);
+  const work = plan.images.map(async (image): Promise<Outcome | "none"> => {
+    if (image.kind === "pixel") return { kind: "pixel" };
+    if (image.kind === "none") return "none";
+    if (image.kind === "unfetchable") {
+      const url = image.urls[0]!;
       const error = new ImageError(`Image ${url} has an address we cannot fetch (not http, https or data:image)`, { url });
-      return [img, { kind: "failed", error }];
+      return { kind: "failed", error };
     }
     let outcome: Outcome | undefined;
-    for (const url of candidates.slice(0, MAX_CANDIDATES_TRIED)) {
+    for (const url of image.urls) {
       const next = await load(url);
       // Keep the first failure: it is about the URL the reader saw; later ones are fallbacks.
       if (next.kind !== "failed" || !outcome) outcome = next;
@@ -547,38 +620,28 @@ export async function localizeImages(html: string, options: LocalizeOptions): Pr
       // A slow server will be slow for the next size too; do not spend another timeout on it.
       if (next.error.code === "ARCHIVE_FETCH_TIMEOUT") break;
     }
-    return [img, outcome!];
+    return outcome!;
   });
 
   let images = 0;
   const failures: ImageFailure[] = [];
-  for (const [img, outcome] of await Promise.all(work)) {
-    if (outcome !== "none" && outcome.kind === "pixel") {
-      img.remove();
-      continue;
-    }
-    const alt = img.getAttribute("alt");
-    const title = img.getAttribute("title");
-    for (const name of img.getAttributeNames()) img.removeAttribute(name);
-    if (alt !== null) img.setAttribute("alt", alt);
-    if (title !== null) img.setAttribute("title", title);
+  const rendered = (await Promise.all(work)).map((outcome, index): string => {
+    const { tag, hasAlt } = plan.images[index]!;
+    if (outcome !== "none" && outcome.kind === "pixel") return "";
     if (outcome === "none" || outcome.kind === "failed") {
       if (outcome !== "none") {
         images += 1;
         failures.push({ url: outcome.error.url ?? "", reason: outcome.error.message, code: outcome.error.code });
       }
       // Without a source, only its alt text is left to show; an img with neither is nothing.
-      if (!alt?.trim()) img.remove();
-      continue;
+      return hasAlt ? tag : "";
     }
     images += 1;
-    img.setAttribute("src", outcome.file);
-    img.setAttribute("width", String(outcome.width));
-    img.setAttribute("height", String(outcome.height));
-    img.setAttribute("loading", "lazy");
-  }
+    // The file name is hex and the sizes are numbers: nothing to escape.
+    return `${tag.slice(0, -1)} src="${outcome.file}" width="${outcome.width}" height="${outcome.height}" loading="lazy">`;
+  });
 
-  const out = root.innerHTML;
+  const out = plan.html.replace(new RegExp(`<!--${plan.marker}:(\\d+)-->`, "g"), (_, index: string) => rendered[Number(index)] ?? "");
   return { html: out, images, failed: failures.length, failures, files: [...files] };
 }
 
@@ -591,7 +654,12 @@ export class EncodedImageCache {
   readonly #entries = new Map<string, Promise<EncodedImage>>();
   readonly #sizes = new Map<string, number>();
   #bytes = 0;
-  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+  readonly maxBytes: number;
+  // A plain field, not a parameter property: the extraction workers import this module under Node's type stripping,
+  // which has no parameter properties.
+  constructor(maxBytes = 64 * 1024 * 1024) {
+    this.maxBytes = maxBytes;
+  }
 
   getOrEncode(key: string, encode: () => Promise<EncodedImage>): Promise<EncodedImage> {
     const hit = this.#entries.get(key);

@@ -1,31 +1,33 @@
 /**
  * Decode + extract (jsdom + Readability, ~100 ms of CPU a page, the archiver's heaviest pure work) on a pool of worker
  * threads, so a run uses every core while the main thread fetches, encodes images (sharp runs on libuv's threads) and
- * sanitizes. Input: page bytes, charset, final URL. Output: the Article, or the stage's ArchiveError rebuilt with its
- * class and code. Workers start on the first page, not before (a rerun with nothing new starts none), one page each at
- * a time; close() stops them. With size 0 the work runs on the calling thread.
+ * sanitizes. Input: page bytes, charset, final URL. Output: the Article (with its image plan when asked, so the main
+ * thread parses no HTML), or the stage's ArchiveError rebuilt with its class and code. Workers start on the first
+ * page, not before (a rerun with nothing new starts none), one page each at a time; close() stops them. With size 0
+ * the work runs on the calling thread.
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { decodeHtml } from "./decode.ts";
 import { ArchiveError, BadEncodingError, ParseError, TooLargeError, type ArchiveErrorCode } from "./errors.ts";
-import { extractArticle } from "./extract.ts";
-import type { Article } from "./types.ts";
+import { extractArticle, type ExtractedArticle, type ExtractOptions } from "./extract.ts";
 
 export interface ExtractTask {
   id: number;
   body: Uint8Array;
   charset: string | undefined;
   url: string;
+  options: ExtractOptions;
 }
 
 export type ExtractReply =
-  | { id: number; article: Article; error?: undefined }
+  | { id: number; article: ExtractedArticle; error?: undefined }
   | { id: number; article?: undefined; error: { name: string; code: ArchiveErrorCode | undefined; message: string; url: string | undefined } };
 
 export interface ExtractPool {
-  extract(body: Buffer, charset: string | undefined, url: string): Promise<Article>;
+  /** With options.imageMaxWidth, the article comes with its image plan (extract.ts). */
+  extract(body: Buffer, charset: string | undefined, url: string, options?: ExtractOptions): Promise<ExtractedArticle>;
   close(): Promise<void>;
 }
 
@@ -38,9 +40,9 @@ export const DEFAULT_PARSE_TIMEOUT_MS = 60_000;
 export function createExtractPool(size: number, { timeoutMs = DEFAULT_PARSE_TIMEOUT_MS }: { timeoutMs?: number } = {}): ExtractPool {
   if (size <= 0) {
     return {
-      extract: async (body, charset, url) => {
+      extract: async (body, charset, url, options = {}) => {
         poolCounts.pagesExtracted += 1;
-        return extractArticle(decodeHtml(body, charset).html, url);
+        return extractArticle(decodeHtml(body, charset).html, url, options);
       },
       close: async () => {},
     };
@@ -48,7 +50,7 @@ export function createExtractPool(size: number, { timeoutMs = DEFAULT_PARSE_TIME
 
   interface Pending {
     task: ExtractTask;
-    resolve: (article: Article) => void;
+    resolve: (article: ExtractedArticle) => void;
     reject: (error: Error) => void;
     timer?: NodeJS.Timeout;
     timedOut?: boolean;
@@ -118,11 +120,11 @@ export function createExtractPool(size: number, { timeoutMs = DEFAULT_PARSE_TIME
   };
 
   return {
-    extract(body, charset, url) {
+    extract(body, charset, url, options = {}) {
       if (closed) return Promise.reject(new Error("The extraction pool is closed"));
-      return new Promise<Article>((resolve, reject) => {
+      return new Promise<ExtractedArticle>((resolve, reject) => {
         // A copy goes to the worker; the fetched Buffer may be a view of a larger pooled one, so it is not transferred.
-        queue.push({ task: { id: nextId++, body: new Uint8Array(body), charset, url }, resolve, reject });
+        queue.push({ task: { id: nextId++, body: new Uint8Array(body), charset, url, options }, resolve, reject });
         dispatch();
       });
     },

@@ -163,6 +163,30 @@ describe("extractArticle", () => {
     expect(article.html).toContain("rising attendance");
   });
 
+  it("still leaves out what an inline style hides, however the style spells display or visibility", () => {
+    const hidden = ["display:none", "DISPLAY : none", "visibility: hidden", "color: red; d\\isplay: none"];
+    const html = page(
+      "<title>Hidden parts</title>",
+      `<article>${paragraphs()}${hidden.map((style, i) => `<div style="${style}"><p>Secret ${i}. ${"Words of no interest. ".repeat(20)}</p></div>`).join("")}
+       <div style="color: red"><p>Shown. ${"Words of some interest. ".repeat(20)}</p></div></article>`,
+    );
+    const article = extractArticle(html, URL_);
+    expect(article.html).toContain("Shown.");
+    for (const i of hidden.keys()) expect(article.html).not.toContain(`Secret ${i}.`);
+  });
+
+  it("is not thrown off by forms and images named like the document's own members", () => {
+    const html = page(
+      "<title>Named things</title>",
+      `<form name="title"></form><form name="body"></form><img name="createElement" src="a.png">
+       <article><h1>Named things</h1>${paragraphs()}</article>`,
+    );
+    const article = extractArticle(html, URL_);
+    expect(article.title).toBe("Named things");
+    expect(article.readerable).toBe(true);
+    expect(article.html).toContain("rising attendance");
+  });
+
   it("throws ParseError naming the URL when jsdom cannot parse the page even without CSS", () => {
     jsdomFault.when = () => true;
     expect(() => extractArticle(page("<title>x</title>", paragraphs()), URL_)).toThrow(
