@@ -111,8 +111,10 @@ describe("a run over hostile servers", () => {
       "/pixels.png": "ARCHIVE_TOO_LARGE",
     });
     expect(summary.captured).toBe(2);
-    // The bomb was cut off long before its 4 GiB were inflated.
-    expect(bomb.progress.finished).toBe(false);
+    // The 4 GiB bomb is only ~4 MB on the wire, so the kernel's socket buffers may take all of it: whether the server
+    // finished sending says nothing. What counts is above (the cap stopped inflating: ARCHIVE_TOO_LARGE) and below
+    // (peak memory); fetch.test.ts shows a 64 GiB bomb cut off mid-stream.
+    expect(bomb.progress.bytesSent).toBeGreaterThan(0);
     const withBomb = await readCapture(ws.cacheDir, hashUrl(server.url("/with-pixel-bomb")));
     expect(withBomb.meta).toMatchObject({ images: 1, images_failed: 1 });
     expect(withBomb.html).toContain('alt="A picture too big to decode"');
