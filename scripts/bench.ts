@@ -9,7 +9,6 @@
  * (build, default 10000), --quick (40 pages, 200 captures), --workers N (passed to the archiver), --no-build, --out FILE.
  */
 import "./require-node.ts";
-import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ArchiveRunFigures } from "./bench/archive-run.ts";
 import type { BaselineFigures } from "./bench/baseline.ts";
+import { benchBuild, type BuildBenchFigures } from "./bench/build.ts";
 import { runChild } from "./bench/child.ts";
 import { writeCachedLinks } from "./bench/noop.ts";
 import { fixturePages, prepareWorkload } from "./bench/workload.ts";
@@ -25,17 +25,8 @@ import { isMain } from "./is-main.ts";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HERE = fileURLToPath(new URL("./bench/", import.meta.url));
 
-/** scripts/bench/build.ts's figures (the build engineer's half). */
-export interface BuildFigures {
-  captures: number;
-  buildMs: number;
-  buildPeakRssBytes: number;
-  bareMs: number;
-  barePeakRssBytes: number;
-  ratio: number;
-  rebuildMs: number;
-  rebuildPeakRssBytes: number;
-}
+/** The build half's figures: (d) the 10,000-capture build against bare Eleventy + Pagefind, (e) a rebuild. */
+export type BuildFigures = BuildBenchFigures;
 
 export interface BenchResults {
   startedAt: string;
@@ -147,14 +138,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   let build: BenchResults["build"] = { measured: false, reason: "--no-build" };
   if (options.build) {
-    const buildModule = path.join(HERE, "build.ts");
-    if (!existsSync(buildModule)) {
-      build = { measured: false, reason: "scripts/bench/build.ts is not there yet" };
-    } else {
-      log(`(d, e) the build of ${options.captures} captures, bare Eleventy + Pagefind, a rebuild`);
-      const { benchBuild } = (await import(buildModule)) as { benchBuild: (o: { captures: number; workDir: string; log?: (line: string) => void }) => Promise<BuildFigures> };
-      build = { measured: true, ...(await benchBuild({ captures: options.captures, workDir: path.join(options.workDir, "build"), log })) };
-    }
+    log(`(d, e) the build of ${options.captures} captures, bare Eleventy + Pagefind, a rebuild`);
+    build = { measured: true, ...(await benchBuild({ captures: options.captures, workDir: path.join(options.workDir, "build"), log })) };
   }
 
   const stored = await countStoredImages(path.join(options.workDir, "cache"));

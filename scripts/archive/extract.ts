@@ -178,15 +178,8 @@ function withoutNamedProperties(document: Document): Document {
   });
 }
 
-interface PageMetadata {
-  title: string;
-  byline: string | undefined;
-  siteName: string | undefined;
-  lang: string | undefined;
-  dir: "ltr" | "rtl" | undefined;
-  excerpt: string | undefined;
-  publishedTime: string | undefined;
-}
+/** The page's own metadata: an Article's fields without its body. */
+type PageMetadata = Omit<Article, "html" | "readerable">;
 
 /** What the page says about itself in <head> and a few well-known places: the fallbacks for Readability's fields. */
 function readPageMetadata(document: Document, url: string): PageMetadata {
