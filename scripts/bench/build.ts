@@ -295,6 +295,8 @@ async function bareBuild({ cacheDir, outDir }: { cacheDir: string; outDir: strin
     configPath: "",
     quietMode: true,
     config: (config) => {
+      // The bench works under .bench/, which .gitignore lists, and Eleventy skips git-ignored input by default.
+      config.setUseGitIgnore(false);
       config.setTemplateFormats(["njk"]);
       config.addGlobalData("hashes", hashes);
       config.addFilter("capture", ((hash: string) => {
@@ -319,6 +321,8 @@ async function bareBuild({ cacheDir, outDir }: { cacheDir: string; outDir: strin
   const { index } = await pagefind.createIndex({ forceLanguage: "en" });
   if (!index) throw new Error("Pagefind could not start");
   const { page_count } = await index.addDirectory({ path: outDir });
+  // A reference that rendered or indexed fewer pages than there are captures would make every ratio a lie.
+  if (page_count !== hashes.length) throw new Error(`bare build indexed ${page_count} pages for ${hashes.length} captures`);
   await index.writeFiles({ outputPath: path.join(outDir, "pagefind") });
   await pagefind.close();
   return { eleventyMs: Math.round(eleventyMs), pagefindMs: Math.round(performance.now() - started - eleventyMs), pages: page_count };
