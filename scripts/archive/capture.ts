@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeText } from "./decode.ts";
 import { EmptyCaptureError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
-import { encodeImage, localizeImages, type EncodedImageCache } from "./images.ts";
+import { contentKey, encodeImage, localizeImages, type EncodedImageCache } from "./images.ts";
 import type { ExtractPool } from "./pool.ts";
 import { countWords, sanitizeArticle } from "./sanitize.ts";
 import {
@@ -217,7 +217,7 @@ async function buildBody(page: FetchedResource, workDir: string, ctx: CaptureCon
       // A direct image link is stored re-encoded like every other image: an SVG or a crafted file is never served
       // from the owner's site as it came.
       const image = await encodeImage(page.body, ctx.config.images);
-      const file = `${createHash("sha256").update(page.body).digest("hex").slice(0, 32)}.${image.format}`;
+      const file = `${contentKey(page.body)}.${image.format}`;
       await writeFile(path.join(workDir, file), image.data);
       return {
         kind: "image",

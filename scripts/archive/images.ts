@@ -145,6 +145,15 @@ const MAX_DENSITY = 2;
  * Used for images in articles and for a direct image link stored as a capture.
  * Throws ArchiveError: TooLargeError (bytes or pixels), UnsupportedTypeError (not an image), ImageError (broken).
  */
+/**
+ * The name (without extension) an image is stored under: the first 32 hex digits of sha256 of its bytes as served.
+ * Named by content, so the same image at two URLs is stored once, and a refresh finds the previous capture's file
+ * under the same name whatever the encode settings.
+ */
+export function contentKey(body: Buffer): string {
+  return createHash("sha256").update(body).digest("hex").slice(0, 32);
+}
+
 export async function encodeImage(body: Buffer, limits: ImageLimits): Promise<EncodedImage> {
   await probeImage(body, limits, "image");
   return encodeProbed(body, limits, limits.timeoutMs, "image");
@@ -561,9 +570,7 @@ export async function localizeImages(article: string | ImagePlan, options: Local
         : (await untilAborted(download(url, controller.signal), controller.signal)).body;
       const probe = await untilAborted(probeImage(body, limits, label), controller.signal);
       if (probe.width <= PIXEL_MAX && probe.height <= PIXEL_MAX) return { kind: "pixel" };
-      // Named by the bytes as served, so the same image at two URLs is stored once, and a refresh finds the
-      // previous capture's file under the same name.
-      const hash = createHash("sha256").update(body).digest("hex").slice(0, 32);
+      const hash = contentKey(body);
       let stored = byHash.get(hash);
       if (!stored) {
         const remaining = Math.max(1, limits.timeoutMs - (Date.now() - started));
