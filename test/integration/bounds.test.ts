@@ -2,15 +2,14 @@
  * Bounds a user relies on: a run over hanging, dripping, endless and bomb-serving servers ends, fails each of those
  * links with its reason, captures the good ones, and its peak memory stays well under 1.5 GB.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashUrl } from "../../scripts/archive/links.ts";
 import { makeWorkspace, readCapture } from "../helpers/archive.ts";
 import { hang, pngBomb } from "../helpers/images.ts";
 import { gzipBomb, send, startServer, type TestServer } from "../helpers/server.ts";
+import { runScript } from "../helpers/spawn.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const ARTICLE = (extra: string) =>
@@ -74,16 +73,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-function runCli(flags: string[]): Promise<{ code: number | null; output: string; maxRss: number }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/run-cli.ts", ...flags], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => {
-      resolve({ code, output, maxRss: Number(/__MAX_RSS_BYTES__=(\d+)/.exec(output)?.[1] ?? NaN) });
-    });
-  });
+async function runCli(flags: string[]): Promise<{ code: number | null; output: string; maxRss: number }> {
+  const { code, output } = await runScript("test/helpers/run-cli.ts", flags);
+  return { code, output, maxRss: Number(/__MAX_RSS_BYTES__=(\d+)/.exec(output)?.[1] ?? NaN) };
 }
 
 describe("a run over hostile servers", () => {

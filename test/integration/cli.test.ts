@@ -1,25 +1,15 @@
 /**
  * The archive command as a user runs it: its --help (and the README's copy of it), and its exit codes.
  */
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace } from "../helpers/archive.ts";
 import { html, startServer, type TestServer } from "../helpers/server.ts";
+import { ROOT, runScript } from "../helpers/spawn.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 
-function archive(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/archive.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const archive = (args: string[]) => runScript("scripts/archive.ts", args);
 
 let server: TestServer;
 beforeAll(async () => {

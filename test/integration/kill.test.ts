@@ -2,7 +2,6 @@
  * A run killed at any moment leaves, for every link, the old capture or the new one — never half of one — and the
  * next run finishes the job without tripping on what was left.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
@@ -12,10 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashUrl } from "../../scripts/archive/links.ts";
 import { makeWorkspace, readCapture } from "../helpers/archive.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+import { runScript } from "../helpers/spawn.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-// Node itself with tsx as a loader, not the tsx wrapper: SIGKILL must hit the process doing the work.
-const NODE_ARGS = ["--import", "tsx", "scripts/archive.ts"];
 const PAGES = 16;
 
 let server: TestServer;
@@ -44,27 +41,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function runArchive(flags: string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, ...flags], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    let timer: NodeJS.Timeout | undefined;
-    if (killWhen) {
-      timer = setInterval(() => {
-        if (killWhen()) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-        }
-      }, 5);
-    }
-    child.on("exit", (code, signal) => {
-      clearInterval(timer);
-      resolve({ code, signal, output });
-    });
-  });
-}
+const runArchive = (flags: string[], killWhen?: () => boolean) => runScript("scripts/archive.ts", flags, { killWhen });
 
 async function expectOnlyWholeCaptures(cacheDir: string): Promise<number> {
   let whole = 0;
