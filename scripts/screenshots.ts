@@ -10,11 +10,11 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "../test/helpers/browser.ts";
 import { buildSite } from "./site/build.ts";
 import { resolveSiteConfig } from "./site/config.ts";
-import { md5 } from "./site/schema.ts";
+import { hashUrl } from "./archive/links.ts";
 import { serveSite } from "./site/serve.ts";
 
 const OUT = "docs/screenshots";
-const ARTICLE = md5("https://arstechnica.com/security/2015/05/just-released-minecraft-exploit-makes-it-easy-to-crash-game-servers/");
+const ARTICLE = hashUrl("https://arstechnica.com/security/2015/05/just-released-minecraft-exploit-makes-it-easy-to-crash-game-servers/");
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), "screenshots-"));
 const site = resolveSiteConfig({ title: "Link archive", author: "the archive's owner", url: "https://owner.example" });

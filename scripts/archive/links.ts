@@ -5,6 +5,9 @@
 import { createHash } from "node:crypto";
 import type { Link, LinkProblem } from "./types.ts";
 
+/** A capture key as it names a folder in cache/: 32 lower-case hex digits. */
+export const CAPTURE_KEY = /^[0-9a-f]{32}$/;
+
 /** The capture key: md5 of the URL exactly as written (trimmed). A public contract: never normalize. */
 export function hashUrl(url: string): string {
   return createHash("md5").update(url, "utf8").digest("hex");

@@ -9,12 +9,12 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promis
 import path from "node:path";
 import matter from "gray-matter";
 import { StoreError } from "./errors.ts";
+import { CAPTURE_KEY as HASH } from "./links.ts";
 import type { CaptureMeta, FailureRecord, Link } from "./types.ts";
 
 export const FAILURES_DIR = "_failures";
 const WORK_PREFIX = ".tmp-";
 const OLD_PREFIX = ".old-";
-const HASH = /^[0-9a-f]{32}$/;
 
 export function captureDir(cacheDir: string, hash: string): string {
   return path.join(cacheDir, hash);

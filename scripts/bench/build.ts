@@ -15,6 +15,7 @@ import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promi
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { hashUrl } from "../archive/links.ts";
 import type { CaptureMeta } from "../archive/types.ts";
 import { isMain } from "../is-main.ts";
 
@@ -137,7 +138,7 @@ export async function writeSyntheticCapture(cacheDir: string, i: number, { sente
   const body = `${parts.join("\n")}\n`;
   const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "post";
   const url = `https://www.${domain}/${2015 + (i % 10)}/${slug}-${i}`;
-  const hash = createHash("md5").update(url).digest("hex");
+  const hash = hashUrl(url);
   const archived = new Date(Date.UTC(2024, 0, 1) + i * 37 * 60_000).toISOString();
   const meta: CaptureMeta = {
     title,

@@ -10,10 +10,10 @@ import path from "node:path";
 import { domainToUnicode } from "node:url";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
+import { CAPTURE_KEY as HASH } from "../archive/links.ts";
 import type { CaptureMeta, FailureRecord } from "../archive/types.ts";
 import { checkCaptureMeta, checkFailureRecord, SERVABLE_EXTENSIONS } from "./schema.ts";
 
-const HASH = /^[0-9a-f]{32}$/;
 /** Images the archiver stores beside index.html (images.ts names them by content hash). */
 const CAPTURE_IMAGE = /^[0-9a-f]{32}\.(webp|avif)$/;
 const FAILURES_DIR = "_failures";

@@ -4,13 +4,12 @@
  * Fields the pages need are required; the rest are type-checked when present and defaulted when absent, so an
  * older capture still shows while a malformed one is left out with its reason.
  */
-import { createHash } from "node:crypto";
+import { CAPTURE_KEY as HASH, hashUrl } from "../archive/links.ts";
 import type { CaptureKind, CaptureMeta, FailureRecord } from "../archive/types.ts";
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 const KINDS: readonly CaptureKind[] = ["article", "page", "text", "pdf", "image"];
-const HASH = /^[0-9a-f]{32}$/;
 /** A stored file's name: plain, no folders, no dot-files (never index.html, which is the capture itself). */
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
 /** What may be served from a capture folder: raster images and PDFs, never HTML or SVG (script-capable). */
@@ -18,10 +17,6 @@ export const SERVABLE_EXTENSIONS: Record<"pdf" | "image", readonly string[]> = {
   pdf: ["pdf"],
   image: ["webp", "avif", "png", "jpg", "jpeg", "gif"],
 };
-
-export function md5(text: string): string {
-  return createHash("md5").update(text).digest("hex");
-}
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -79,7 +74,7 @@ export function checkCaptureMeta(data: unknown, folder: string): Checked<Capture
   const url = r.string("url", isHttpUrl, "an absolute http(s) URL");
   const hash_url = r.string("hash_url", (v) => HASH.test(v), "32 lower-case hex digits");
   if (hash_url && hash_url !== folder) r.errors.push(`"hash_url" ${hash_url} does not match its folder name`);
-  if (hash_url && url && md5(url) !== hash_url) r.errors.push(`"hash_url" is not md5 of "url"`);
+  if (hash_url && url && hashUrl(url) !== hash_url) r.errors.push(`"hash_url" is not md5 of "url"`);
   const archived_at = r.string("archived_at", isDate, "an ISO 8601 date-time");
   const kind = r.string("kind", (v) => (KINDS as readonly string[]).includes(v), `one of ${KINDS.join(", ")}`) as CaptureKind;
   const status = r.optionalString("status", (v) => v === "captured", '"captured"');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite, type BuildSummary } from "../../scripts/site/build.ts";
 import { resolveSiteConfig, SiteConfigError } from "../../scripts/site/config.ts";
 import { loadArchive } from "../../scripts/site/data.ts";
-import { md5 } from "../../scripts/site/schema.ts";
+import { hashUrl } from "../../scripts/archive/links.ts";
 import { FIXTURE_CACHE, hashOf } from "./fixture-site.ts";
 
 let tmp: string;
@@ -58,14 +58,14 @@ describe("building the site", () => {
   test("front matter in JavaScript is refused, never evaluated", async () => {
     const cache = path.join(tmp, "cache-js");
     const url = "https://example.com/js-front-matter";
-    await mkdir(path.join(cache, md5(url)), { recursive: true });
+    await mkdir(path.join(cache, hashUrl(url)), { recursive: true });
     await writeFile(
-      path.join(cache, md5(url), "index.html"),
-      `---js\n{ title: (globalThis.frontMatterRan = "yes"), url: "${url}", hash_url: "${md5(url)}", archived_at: "2025-01-01T00:00:00Z", kind: "article" }\n---\n<p>x</p>\n`,
+      path.join(cache, hashUrl(url), "index.html"),
+      `---js\n{ title: (globalThis.frontMatterRan = "yes"), url: "${url}", hash_url: "${hashUrl(url)}", archived_at: "2025-01-01T00:00:00Z", kind: "article" }\n---\n<p>x</p>\n`,
     );
     const archive = await loadArchive(cache);
     expect((globalThis as { frontMatterRan?: string }).frontMatterRan).toBeUndefined();
     expect(archive.captures).toEqual([]);
-    expect(archive.problems).toEqual([{ where: `cache-js/${md5(url)}`, reason: expect.stringContaining("front matter") }]);
+    expect(archive.problems).toEqual([{ where: `cache-js/${hashUrl(url)}`, reason: expect.stringContaining("front matter") }]);
   });
 });

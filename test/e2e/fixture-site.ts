@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, BrowserContextOptions, Browser, Page } from "playwright-core";
 import { buildSite, type BuildOptions, type BuildSummary } from "../../scripts/site/build.ts";
 import { resolveSiteConfig, type SiteConfig } from "../../scripts/site/config.ts";
-import { md5 } from "../../scripts/site/schema.ts";
+import { hashUrl } from "../../scripts/archive/links.ts";
 import { serveSite, type StaticServer } from "../../scripts/site/serve.ts";
 
 export const FIXTURE_CACHE = fileURLToPath(new URL("../fixtures/cache/", import.meta.url));
@@ -28,7 +28,7 @@ export const CAPTURE_URLS = {
   arsAbout: "https://arstechnica.com/about-us/",
 } as const;
 export const BROKEN_URLS = ["https://broken.example/bad-yaml", "https://broken.example/missing-fields"];
-export const hashOf = (key: keyof typeof CAPTURE_URLS): string => md5(CAPTURE_URLS[key]);
+export const hashOf = (key: keyof typeof CAPTURE_URLS): string => hashUrl(CAPTURE_URLS[key]);
 /**
  * Captures per search partition in the fixture site: tiny, so its 10 captures make 4 partitions (by the first two
  * bits of hash_url) and search must merge them: "quetzalcoatlus" (templates) is in the first, "Minecraft" (ars) in

@@ -14,7 +14,7 @@ import { JSDOM } from "jsdom";
 import sanitizeHtml from "sanitize-html";
 import sharp from "sharp";
 import type { CaptureMeta, FailureRecord } from "../../scripts/archive/types.ts";
-import { md5 } from "../../scripts/site/schema.ts";
+import { hashUrl } from "../../scripts/archive/links.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CACHE = path.join(ROOT, "test/fixtures/cache");
@@ -26,7 +26,7 @@ const sha256 = async (text: string): Promise<string> => (await import("node:cryp
 function meta(url: string, fields: Partial<CaptureMeta> & Pick<CaptureMeta, "title" | "archived_at" | "kind">): CaptureMeta {
   return {
     url,
-    hash_url: md5(url),
+    hash_url: hashUrl(url),
     final_url: url,
     status: "captured",
     content_type: "text/html",
@@ -110,7 +110,7 @@ await mkdir(CACHE, { recursive: true });
   const url = "https://arstechnica.com/security/2015/05/just-released-minecraft-exploit-makes-it-easy-to-crash-game-servers/";
   const page = await realPage("ars-1");
   const image = await testImage(640, 360, 200);
-  const imageName = `${md5("fixture-image-ars")}.webp`;
+  const imageName = `${hashUrl("fixture-image-ars")}.webp`;
   const html = `<figure><img src="${imageName}" width="640" height="360" alt="A blue gradient test pattern"><figcaption>A test image stored beside the capture.</figcaption></figure>\n${page.html}`;
   await writeCapture(
     meta(url, { kind: "article", title: page.title, byline: page.byline, site_name: page.siteName, lang: page.lang, excerpt: page.excerpt, published_at: "2015-05-15T15:30:00Z", archived_at: "2025-11-20T10:00:00Z", word_count: words(html), images: 1 }),
@@ -187,7 +187,7 @@ await writeCapture(
   { "document.pdf": tinyPdf("A fixture PDF") },
 );
 {
-  const name = `${md5("fixture-image-capture")}.webp`;
+  const name = `${hashUrl("fixture-image-capture")}.webp`;
   await writeCapture(
     meta("https://images.example.net/photo.png", { kind: "image", title: "photo.png", content_type: "image/png", file: name, archived_at: "2025-11-12T10:00:00Z", images: 1 }),
     "",
@@ -203,10 +203,10 @@ await writeCapture(
 
 // Broken captures: reported with their folder and left out.
 {
-  const dir = path.join(CACHE, md5("https://broken.example/bad-yaml"));
+  const dir = path.join(CACHE, hashUrl("https://broken.example/bad-yaml"));
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, "index.html"), `---\ntitle: [unclosed\nurl: https://broken.example/bad-yaml\n---\n<p>BROKEN-CAPTURE-BODY</p>\n`);
-  const dir2 = path.join(CACHE, md5("https://broken.example/missing-fields"));
+  const dir2 = path.join(CACHE, hashUrl("https://broken.example/missing-fields"));
   await mkdir(dir2, { recursive: true });
   await writeFile(path.join(dir2, "index.html"), `---\ntitle: Missing fields\nkind: video\n---\n<p>BROKEN-CAPTURE-BODY</p>\n`);
 }
@@ -218,8 +218,8 @@ await writeFile(path.join(CACHE, ".tmp-0123abcd", "index.html"), "---\ntitle: ha
 // Failure records: one never captured, one whose earlier capture was kept.
 await mkdir(path.join(CACHE, "_failures"), { recursive: true });
 const failures: FailureRecord[] = [
-  { url: "https://gone.example/dead-link", hash_url: md5("https://gone.example/dead-link"), line: 7, code: "ARCHIVE_HTTP_STATUS", reason: "HTTP 404 Not Found <after 2 redirects>", first_failed_at: "2025-11-10T10:00:00Z", last_failed_at: "2025-11-20T11:00:00Z", attempts: 3, kept_previous: false },
-  { url: "https://en.wikipedia.org/wiki/Mozilla", hash_url: md5("https://en.wikipedia.org/wiki/Mozilla"), line: 3, code: "ARCHIVE_FETCH_TIMEOUT", reason: "no response headers within 15 s", first_failed_at: "2025-11-19T12:00:00Z", last_failed_at: "2025-11-19T12:00:00Z", attempts: 1, kept_previous: true },
+  { url: "https://gone.example/dead-link", hash_url: hashUrl("https://gone.example/dead-link"), line: 7, code: "ARCHIVE_HTTP_STATUS", reason: "HTTP 404 Not Found <after 2 redirects>", first_failed_at: "2025-11-10T10:00:00Z", last_failed_at: "2025-11-20T11:00:00Z", attempts: 3, kept_previous: false },
+  { url: "https://en.wikipedia.org/wiki/Mozilla", hash_url: hashUrl("https://en.wikipedia.org/wiki/Mozilla"), line: 3, code: "ARCHIVE_FETCH_TIMEOUT", reason: "no response headers within 15 s", first_failed_at: "2025-11-19T12:00:00Z", last_failed_at: "2025-11-19T12:00:00Z", attempts: 1, kept_previous: true },
 ];
 for (const record of failures) await writeFile(path.join(CACHE, "_failures", `${record.hash_url}.json`), `${JSON.stringify(record, null, 2)}\n`);
 

@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite, type BuildSummary } from "../../scripts/site/build.ts";
 import { resolveSiteConfig } from "../../scripts/site/config.ts";
 import type { Capture } from "../../scripts/site/data.ts";
-import { md5 } from "../../scripts/site/schema.ts";
+import { hashUrl } from "../../scripts/archive/links.ts";
 import { partitionCaptures } from "../../scripts/site/search-index.ts";
 import { FIXTURE_CACHE, FIXTURE_PARTITION_SIZE, hashOf } from "./fixture-site.ts";
 
 const fake = (hash: string) => ({ hash_url: hash }) as Capture;
-const hashes = (n: number, salt = "") => Array.from({ length: n }, (_, i) => md5(`https://example.com/${salt}${i}`));
+const hashes = (n: number, salt = "") => Array.from({ length: n }, (_, i) => hashUrl(`https://example.com/${salt}${i}`));
 
 describe("cutting captures into partitions", () => {
   test("makes a power-of-two number of partitions by hash prefix, about partitionSize captures each", () => {
@@ -34,7 +34,7 @@ describe("cutting captures into partitions", () => {
 
   test("adding a capture changes exactly one partition and leaves the others as they were", () => {
     const before = partitionCaptures(hashes(5000).map(fake), 1000);
-    const after = partitionCaptures([...hashes(5000), md5("https://example.com/new")].map(fake), 1000);
+    const after = partitionCaptures([...hashes(5000), hashUrl("https://example.com/new")].map(fake), 1000);
     const changed = after.filter((p, i) => p.captures.map((c) => c.hash_url).join() !== before[i]?.captures.map((c) => c.hash_url).join());
     expect(after.map((p) => p.id)).toEqual(before.map((p) => p.id));
     expect(changed).toHaveLength(1);
@@ -97,9 +97,9 @@ describe("rebuilding with a search cache", () => {
 
   test("adding a capture re-indexes one partition, and the cache keeps only the current partitions", async () => {
     const url = "https://example.org/added-later";
-    await cp(path.join(cacheDir, hashOf("rtl")), path.join(cacheDir, md5(url)), { recursive: true });
-    const file = path.join(cacheDir, md5(url), "index.html");
-    await writeFile(file, (await readFile(file, "utf8")).replace(/^url: .*$/m, `url: ${url}`).replace(/^hash_url: .*$/m, `hash_url: ${md5(url)}`));
+    await cp(path.join(cacheDir, hashOf("rtl")), path.join(cacheDir, hashUrl(url)), { recursive: true });
+    const file = path.join(cacheDir, hashUrl(url), "index.html");
+    await writeFile(file, (await readFile(file, "utf8")).replace(/^url: .*$/m, `url: ${url}`).replace(/^hash_url: .*$/m, `hash_url: ${hashUrl(url)}`));
     const summary = await build();
     expect(summary).toMatchObject({ captures: 11, pagesIndexed: 11, searchPartitions: 4, searchPartitionsIndexed: 1 });
     expect(await readdir(searchCacheDir)).toHaveLength(4);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { JSDOM } from "jsdom";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { md5 } from "../../scripts/site/schema.ts";
+import { hashUrl } from "../../scripts/archive/links.ts";
 import { partitionCaptures } from "../../scripts/site/search-index.ts";
 import { launchBrowser } from "../helpers/browser.ts";
 import type { Capture } from "../../scripts/site/data.ts";
@@ -56,21 +56,21 @@ describe("index and listing pages", () => {
     await close();
 
     expect(listed).toEqual(allHashes.map((hash) => `/archive/${hash}/`));
-    for (const url of BROKEN_URLS) expect(listed.join()).not.toContain(md5(url));
+    for (const url of BROKEN_URLS) expect(listed.join()).not.toContain(hashUrl(url));
     expect(count).toBe("10 captures");
   });
 
   test("a broken capture is reported with its folder and the rest of the site still builds", async () => {
     const reported = fixture.summary.problems.map((p) => p.where);
-    expect(reported.sort()).toEqual(BROKEN_URLS.map((url) => `cache/${md5(url)}`).sort());
+    expect(reported.sort()).toEqual(BROKEN_URLS.map((url) => `cache/${hashUrl(url)}`).sort());
     expect(fixture.summary.captures).toBe(10);
 
     const { page, close } = await openRecordedPage(browser);
     await page.goto(fixture.url("/failures/"));
     const problems = await page.textContent(".problems");
-    const missing = await page.goto(fixture.url(`/${md5(BROKEN_URLS[0] ?? "")}/`));
+    const missing = await page.goto(fixture.url(`/${hashUrl(BROKEN_URLS[0] ?? "")}/`));
     await close();
-    for (const url of BROKEN_URLS) expect(problems).toContain(`cache/${md5(url)}`);
+    for (const url of BROKEN_URLS) expect(problems).toContain(`cache/${hashUrl(url)}`);
     expect(missing?.status()).toBe(404);
   });
 
@@ -303,7 +303,7 @@ describe("machine-readable files", () => {
     expect(json.captures.map((c) => c.hash_url)).toEqual(allHashes);
     for (const c of json.captures) {
       expect(Object.keys(c).sort()).toEqual(["archived_at", "hash_url", "path", "title", "url"]);
-      expect(md5(c.url ?? "")).toBe(c.hash_url);
+      expect(hashUrl(c.url ?? "")).toBe(c.hash_url);
       expect(c.path).toBe(`/archive/${c.hash_url}/`);
     }
     // jsdom's XML parser throws on a document that is not well-formed.
