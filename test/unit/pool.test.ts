@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createExtractPool, poolCounts, type ExtractPool } from "../../scripts/archive/pool.ts";
+import { createExtractPool, poolCounts, withoutTsx, type ExtractPool } from "../../scripts/archive/pool.ts";
 
 const page = (title: string) =>
   Buffer.from(`<html><head><title>${title}</title></head><body><article>${"<p>Real words in a real paragraph, with commas, and enough of them.</p>".repeat(8)}</article></body></html>`);
@@ -42,5 +42,11 @@ describe("the extraction pool", () => {
     const before = poolCounts.workersStarted;
     pool = createExtractPool(4);
     expect(poolCounts.workersStarted).toBe(before);
+  });
+
+  it("gives workers the parent's flags without the ones that load tsx", () => {
+    const underTsx = ["--require", "/p/node_modules/tsx/dist/preflight.cjs", "--import", "file:///p/node_modules/tsx/dist/loader.mjs"];
+    expect(withoutTsx([...underTsx, "--expose-gc", "--import", "./other.mjs"])).toEqual(["--expose-gc", "--import", "./other.mjs"]);
+    expect(withoutTsx(["--import=tsx", "--cpu-prof"])).toEqual(["--cpu-prof"]);
   });
 });
