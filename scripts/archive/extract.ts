@@ -4,10 +4,10 @@
  * and fetches nothing. "No article found" is a result (readerable: false, the whole body kept), not an error; a page
  * jsdom cannot parse even without its CSS throws ParseError. The HTML returned is NOT safe until sanitizeArticle.
  */
-import { Readability } from "@mozilla/readability";
 import { parseDocument } from "./dom.ts";
 import { ParseError, TooLargeError } from "./errors.ts";
 import { planImages, type ImagePlan } from "./images.ts";
+import { ArchiveReadability } from "./readability.ts";
 import type { Article } from "./types.ts";
 
 export interface ExtractOptions {
@@ -115,33 +115,6 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
     ...article,
     readerable: true,
   };
-}
-
-/** A style attribute that can set display or visibility: it names one (a CSS escape could spell either). */
-const MAY_HIDE = /display|visibility|\\/i;
-
-/**
- * Readability with one check made cheaper, same answers. _isProbablyVisible reads `node.style` of every element it
- * walks, and jsdom builds and parses a CSS declaration object (cssstyle) the first time an element's style is read:
- * about 4% of extraction's CPU. An element whose style attribute is absent or names neither display nor visibility
- * has both empty inline, so it skips straight to Readability's own attribute checks; the others are asked as before.
- */
-class ArchiveReadability extends Readability {
-  _isProbablyVisible(node: Element): boolean {
-    const style = node.getAttribute("style");
-    if (style === null || !MAY_HIDE.test(style)) return visibleIgnoringStyle(node);
-    return (Readability.prototype as unknown as { _isProbablyVisible(node: Element): boolean })._isProbablyVisible.call(this, node);
-  }
-}
-
-/** Readability 0.6's _isProbablyVisible without its two inline-style checks. */
-function visibleIgnoringStyle(node: Element): boolean {
-  return (
-    !node.hasAttribute("hidden") &&
-    (!node.hasAttribute("aria-hidden") ||
-      node.getAttribute("aria-hidden") != "true" ||
-      Boolean(node.className && node.className.includes && node.className.includes("fallback-image")))
-  );
 }
 
 /**
