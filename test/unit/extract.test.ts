@@ -5,22 +5,17 @@ import { extractArticle, stripScriptsAndStyles } from "../../scripts/archive/ext
 /** Lets a test make jsdom fail on chosen input, the way its CSS parser has failed on real pages in past versions. */
 const jsdomFault: { when: ((html: string) => boolean) | undefined } = vi.hoisted(() => ({ when: undefined }));
 
-vi.mock("jsdom", async (importOriginal) => {
-  const real = await importOriginal<typeof import("jsdom")>();
-  class FaultyJSDOM extends real.JSDOM {
-    constructor(html?: string, options?: ConstructorParameters<typeof real.JSDOM>[1]) {
-      if (typeof html === "string" && jsdomFault.when?.(html)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
-      super(html, options);
-      // Pages are parsed by DOMParser in one shared window (scripts/archive/dom.ts): the fault goes there too.
-      const prototype = this.window.DOMParser.prototype;
-      const parse = prototype.parseFromString;
-      prototype.parseFromString = function (this: DOMParser, markup: string, type: DOMParserSupportedType) {
-        if (jsdomFault.when?.(markup)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
-        return parse.call(this, markup, type);
-      };
-    }
-  }
-  return { ...real, JSDOM: FaultyJSDOM };
+// jsdom throwing while it parses (as its CSS support has on real pages), simulated where the archiver parses: every
+// page goes through parseDocument (scripts/archive/dom.ts), which loads jsdom itself on first use.
+vi.mock("../../scripts/archive/dom.ts", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../scripts/archive/dom.ts")>();
+  return {
+    ...real,
+    parseDocument(html: string, url?: string) {
+      if (jsdomFault.when?.(html)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
+      return real.parseDocument(html, url);
+    },
+  };
 });
 
 afterEach(() => {
