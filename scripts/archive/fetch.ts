@@ -6,6 +6,7 @@
 import dns from "node:dns";
 import type { LookupAddress, LookupOptions } from "node:dns";
 import net from "node:net";
+import tls from "node:tls";
 import { Transform, Writable } from "node:stream";
 import type { Readable, TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -76,6 +77,9 @@ export function createFetcher(options: FetcherOptions, seams: FetcherSeams = {})
   const baseConnector = buildConnector({
     timeout: limits.connectTimeoutMs,
     lookup: checkedLookup,
+    // One TLS context for every connection of the run (Node's defaults: its root CAs, its protocol floor): without
+    // it, tls.connect builds a new one per connection, ~1.5 ms of CPU each, paid even when the lookup then fails.
+    secureContext: tls.createSecureContext(),
     // HTTP/1.1 only: its header and body-idle timeouts are the ones we rely on.
     allowH2: false,
   });
