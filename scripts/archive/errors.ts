@@ -9,6 +9,7 @@ export type ArchiveErrorCode =
   | "ARCHIVE_BLOCKED_ADDRESS"
   | "ARCHIVE_DNS"
   | "ARCHIVE_NETWORK"
+  | "ARCHIVE_TLS"
   | "ARCHIVE_FETCH_TIMEOUT"
   | "ARCHIVE_TOO_LARGE"
   | "ARCHIVE_TOO_MANY_REDIRECTS"
@@ -75,6 +76,14 @@ export class NetworkError extends ArchiveError {
   override name = "NetworkError";
   constructor(message: string, options: ArchiveErrorOptions = {}) {
     super("ARCHIVE_NETWORK", message, { ...options, retryable: true });
+  }
+}
+
+/** The server's TLS certificate was refused (self-signed, expired, for another name): trying again gives the same. */
+export class TlsError extends ArchiveError {
+  override name = "TlsError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_TLS", message, options);
   }
 }
 

@@ -25,6 +25,7 @@ import {
   HttpStatusError,
   NetworkError,
   RedirectLoopError,
+  TlsError,
   TooLargeError,
   TooManyRedirectsError,
   UnsupportedTypeError,
@@ -37,6 +38,8 @@ import type { FetchedResource, Fetcher, FetcherOptions, FetchLimits, FetchReques
  */
 export interface FetcherSeams {
   blockedReason?: (address: string) => string | undefined;
+  /** Certificates (PEM) trusted besides Node's root CAs: a test's own HTTPS server. */
+  extraCa?: string[];
 }
 
 const DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -79,7 +82,7 @@ export function createFetcher(options: FetcherOptions, seams: FetcherSeams = {})
     lookup: checkedLookup,
     // One TLS context for every connection of the run (Node's defaults: its root CAs, its protocol floor): without
     // it, tls.connect builds a new one per connection, ~1.5 ms of CPU each, paid even when the lookup then fails.
-    secureContext: tls.createSecureContext(),
+    secureContext: tls.createSecureContext(seams.extraCa ? { ca: [...tls.rootCertificates, ...seams.extraCa] } : {}),
     // HTTP/1.1 only: its header and body-idle timeouts are the ones we rely on.
     allowH2: false,
   });
@@ -479,6 +482,23 @@ function toFetchError(error: unknown, target: URL, state: FetchState): ArchiveEr
     case "UND_ERR_BODY_TIMEOUT":
       return new FetchTimeoutError(
         `${where} stopped sending its body for more than ${limits.bodyIdleTimeoutMs} ms; the server may be overloaded, try again later`,
+        { url: state.url, cause: error },
+      );
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+    case "UNABLE_TO_GET_ISSUER_CERT":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+    case "CERT_HAS_EXPIRED":
+    case "CERT_NOT_YET_VALID":
+    case "CERT_REVOKED":
+    case "CERT_UNTRUSTED":
+    case "CERT_REJECTED":
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      // Not retried: the same certificate would come back. Archiving over a connection we cannot authenticate would
+      // store whatever a machine in the middle chose to send under the real site's address.
+      return new TlsError(
+        `${host} presented a TLS certificate that is not trusted (${code}) for ${where}: it may be self-signed, expired or issued for another name. The page was not fetched; check the URL in a browser`,
         { url: state.url, cause: error },
       );
     case "ECONNREFUSED":

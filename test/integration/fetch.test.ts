@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import type http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isBlockedAddress } from "../../scripts/archive/address.ts";
@@ -304,6 +307,51 @@ describe("bounds on size and time", () => {
     expect(error.message).toMatch(/cancelled/);
     expect(error.retryable).toBe(false);
     expect(hits("/cancelled")).toBe(1);
+  });
+});
+
+describe("HTTPS", () => {
+  // A real TLS server on 127.0.0.1 with a self-signed certificate made for it (test/fixtures/tls/README.md).
+  const tlsDir = new URL("../fixtures/tls/", import.meta.url);
+  const cert = readFileSync(new URL("localhost.crt", tlsDir), "utf8");
+  let secure: https.Server;
+  let origin: string;
+  const seen = { connections: 0, handshakes: 0, requests: 0 };
+
+  beforeAll(async () => {
+    secure = https.createServer({ key: readFileSync(new URL("localhost.key", tlsDir)), cert }, (_req, res) => {
+      seen.requests += 1;
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<h1>Over TLS</h1>");
+    });
+    secure.on("connection", () => (seen.connections += 1));
+    secure.on("secureConnection", () => (seen.handshakes += 1));
+    secure.on("tlsClientError", () => {}); // the refused handshakes of the second test
+    await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
+    origin = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+  });
+  afterEach(() => Object.assign(seen, { connections: 0, handshakes: 0, requests: 0 }));
+  afterAll(async () => {
+    secure.closeAllConnections();
+    await new Promise((resolve) => secure.close(resolve));
+  });
+
+  it("fetches a page from a server whose certificate it trusts", async () => {
+    const page = await makeFetcher({}, { extraCa: [cert] }).fetch(`${origin}/secure`);
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toBe("<h1>Over TLS</h1>");
+    expect(page.finalUrl).toBe(`${origin}/secure`);
+    expect(seen.handshakes).toBe(1);
+  });
+
+  it("refuses a certificate it cannot trust with ARCHIVE_TLS, once, without sending the request", async () => {
+    const url = `${origin}/untrusted`;
+    const error = await failure(makeFetcher().fetch(url));
+    expect(error.code).toBe("ARCHIVE_TLS");
+    expect(error.url).toBe(url);
+    expect(error.message).toContain(url);
+    expect(error.message).toMatch(/self-signed|not trusted/);
+    expect(error.retryable).toBe(false);
+    expect(seen).toEqual({ connections: 1, handshakes: 0, requests: 0 });
   });
 });
 
