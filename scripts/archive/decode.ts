@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { TextDecoder, getBOMEncoding, labelToName } from "@exodus/bytes/encoding.js";
+import chardet from "chardet";
 import sniffHtmlEncoding from "html-encoding-sniffer";
 import { BadEncodingError } from "./errors.ts";
 
@@ -28,8 +29,8 @@ const LATE_META_PRESCAN_BYTES = 64 * 1024;
  * Decodes an HTML document the way a browser picks its encoding
  * (https://html.spec.whatwg.org/multipage/parsing.html#encoding-sniffing-algorithm): BOM, then the HTTP charset, then a
  * <meta charset>/<meta http-equiv> prescan of the first 1024 bytes, then a wider prescan for a late <meta>. With no
- * declaration at all, the spec suggests windows-1252 for most locales; most undeclared pages today are UTF-8, so we use
- * UTF-8 when the bytes are valid UTF-8 (legacy single-byte text almost never is) and windows-1252 otherwise.
+ * declaration at all, the spec lets the browser guess ("frequency analysis"), as Chrome and Firefox do: see
+ * undeclaredDefault.
  */
 export function decodeHtml(body: Buffer, headerCharset?: string): DecodedText {
   const transportLayerEncodingLabel = cleanLabel(headerCharset);
@@ -52,8 +53,36 @@ export function decodeText(body: Buffer, headerCharset?: string): string {
   return decodeWith(encoding, body, label).html;
 }
 
+/** Bytes the detector reads: enough text to be sure, at a bounded cost on a 20 MB page. */
+const DETECT_BYTES = 64 * 1024;
+/**
+ * Encodings a guess may pick, each with the confidence it needs (chardet's 0–100 score). The multi-byte East Asian
+ * ones are recognized by their byte structure and score 100 on real text. Single-byte ones are told apart only by
+ * letter frequencies, so of those only the Cyrillic pair is taken (Russian read as windows-1252 is unreadable, while a
+ * Western page mistaken for Cyrillic would be too), and only when far ahead of the next guess.
+ */
+const GUESSES: Record<string, { confidence: number; lead: number }> = {
+  Shift_JIS: { confidence: 50, lead: 1 },
+  "EUC-JP": { confidence: 50, lead: 1 },
+  GB18030: { confidence: 50, lead: 1 },
+  Big5: { confidence: 50, lead: 1 },
+  "EUC-KR": { confidence: 50, lead: 1 },
+  "windows-1251": { confidence: 20, lead: 2.5 },
+  "KOI8-R": { confidence: 20, lead: 2.5 },
+};
+
+/**
+ * The encoding of a body that declares none. Valid UTF-8 is UTF-8: most undeclared pages today are, and legacy text
+ * almost never is by accident. Otherwise a statistical detector (chardet, after ICU's) may name an East Asian or
+ * Cyrillic encoding it is sure of; read as windows-1252 those pages would be mojibake from the first word. Anything
+ * else is windows-1252, the spec's default for most locales (ISO-8859-1 is a subset of it).
+ */
 function undeclaredDefault(body: Buffer): string {
-  return isUtf8(body) ? "UTF-8" : "windows-1252";
+  if (isUtf8(body)) return "UTF-8";
+  const [best, next] = chardet.analyse(body.subarray(0, DETECT_BYTES));
+  const rule = best ? GUESSES[best.name] : undefined;
+  if (best && rule && best.confidence >= rule.confidence && best.confidence >= rule.lead * (next?.confidence ?? 0)) return best.name;
+  return "windows-1252";
 }
 
 function decodeWith(encoding: string, body: Buffer, headerLabel: string | undefined): DecodedText {

@@ -30,6 +30,35 @@ describe("decodeHtml", () => {
     expect(result).toEqual({ html: `<p>${SMART_TEXT}</p>`, encoding: "windows-1252" });
   });
 
+  // Real text in legacy encodings, declared nowhere (test/fixtures/encodings/README.md).
+  const ENCODINGS = new URL("../fixtures/encodings/", import.meta.url);
+  const expectedText = JSON.parse(readFileSync(new URL("expected.json", ENCODINGS), "utf8")) as Record<string, string>;
+  it.each([
+    ["shift_jis", "shift_jis"],
+    ["euc-jp", "euc-jp"],
+    ["gbk", "gb18030"],
+    ["big5", "big5"],
+    ["euc-kr", "euc-kr"],
+    ["windows-1251", "windows-1251"],
+    ["koi8-r", "koi8-r"],
+    ["windows-1252", "windows-1252"],
+  ])("guesses %s for an undeclared page in it, as a browser would (decoded as %s)", (file, encoding) => {
+    const result = decodeHtml(readFileSync(new URL(`${file}.html`, ENCODINGS)));
+    expect(result.encoding).toBe(encoding);
+    expect(result.html).toContain(`<p>${expectedText[file]}</p>`);
+  });
+
+  it("guesses for undeclared plain text too", () => {
+    const page = readFileSync(new URL("shift_jis.html", ENCODINGS));
+    expect(decodeText(page)).toContain(expectedText.shift_jis);
+  });
+
+  it("keeps a declared encoding over any guess", () => {
+    // Shift_JIS bytes declared windows-1252 by the server are read as windows-1252: a declaration is never second-guessed.
+    const page = readFileSync(new URL("shift_jis.html", ENCODINGS));
+    expect(decodeHtml(page, "windows-1252").encoding).toBe("windows-1252");
+  });
+
   it("uses UTF-8 for undeclared bytes that are valid UTF-8", () => {
     const result = decodeHtml(Buffer.from("<p>“Grüße” – 日本語</p>", "utf8"));
     expect(result).toEqual({ html: "<p>“Grüße” – 日本語</p>", encoding: "utf-8" });
