@@ -1,26 +1,26 @@
 /**
  * Writes test/fixtures/cache/: the captures the e2e tests build a site from. Run `npx tsx test/e2e/make-fixture-cache.ts`
- * after changing it. Real pages from ../shared/fixtures/readability-pages go through Readability and a plain
- * sanitize-html allowlist (a stand-in for the archiver's pipeline: the lead may regenerate these with the real
- * archiver); the rest are made by hand to show one thing each: template syntax, a hostile body as if sanitizing had
- * failed, text, pdf, image, broken front matter, failure records and a work folder the site must ignore.
+ * after changing it. Real pages from ../shared/fixtures/readability-pages go through the archiver's own stages (decode,
+ * extract, sanitize, word count), as if none of their remote images could be fetched; the rest are made by hand to
+ * show one thing each: template syntax, a hostile body as if sanitizing had failed, text, pdf, image, broken front
+ * matter, failure records and a work folder the site must ignore.
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Readability } from "@mozilla/readability";
 import matter from "gray-matter";
-import { JSDOM } from "jsdom";
-import sanitizeHtml from "sanitize-html";
 import sharp from "sharp";
 import type { CaptureMeta, FailureRecord } from "../../scripts/archive/types.ts";
+import { decodeHtml } from "../../scripts/archive/decode.ts";
+import { extractArticle } from "../../scripts/archive/extract.ts";
 import { hashUrl } from "../../scripts/archive/links.ts";
+import { countWords, sanitizeArticle } from "../../scripts/archive/sanitize.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CACHE = path.join(ROOT, "test/fixtures/cache");
 const PAGES = path.resolve(ROOT, "../shared/fixtures/readability-pages");
 
-const words = (html: string): number => sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).split(/\s+/).filter(Boolean).length;
+const words = (html: string): number => countWords(html);
 const sha256 = async (text: string): Promise<string> => (await import("node:crypto")).createHash("sha256").update(text).digest("hex");
 
 function meta(url: string, fields: Partial<CaptureMeta> & Pick<CaptureMeta, "title" | "archived_at" | "kind">): CaptureMeta {
@@ -49,27 +49,16 @@ async function writeCapture(m: CaptureMeta, body: string, files: Record<string, 
   return m.hash_url;
 }
 
-/** Readability + an allowlist, images dropped (the archiver would download and re-encode them). */
-async function realPage(name: string): Promise<{ title: string; byline?: string; siteName?: string; lang?: string; dir?: "ltr" | "rtl"; excerpt?: string; html: string }> {
-  const source = await readFile(path.join(PAGES, name, "source.html"), "utf8");
-  const dom = new JSDOM(source, { url: "http://fakehost/test/page.html" });
-  const article = new Readability(dom.window.document).parse();
-  if (!article?.content) throw new Error(`Readability found no article in ${name}`);
-  const html = sanitizeHtml(article.content, {
-    allowedTags: sanitizeHtml.defaults.allowedTags.filter((t) => t !== "img"),
-    allowedAttributes: { a: ["href", "title"], td: ["colspan", "rowspan"], th: ["colspan", "rowspan", "scope"] },
-    allowedSchemes: ["http", "https", "mailto"],
-    transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow" }) },
-  });
-  return {
-    title: article.title ?? name,
-    byline: article.byline?.trim() || undefined,
-    siteName: article.siteName?.trim() || undefined,
-    lang: article.lang?.trim() || undefined,
-    dir: article.dir === "rtl" || article.dir === "ltr" ? article.dir : undefined,
-    excerpt: article.excerpt?.replace(/\s+/g, " ").trim() || undefined,
-    html,
-  };
+/**
+ * The archiver's stages over a real page served from `url`, images dropped as when none could be fetched (an <img>
+ * without a local file keeps only its alt text, as sanitizeArticle does).
+ */
+async function realPage(name: string, url: string): Promise<{ title: string; byline?: string; siteName?: string; lang?: string; dir?: "ltr" | "rtl"; excerpt?: string; html: string; words: number }> {
+  const { html: source } = decodeHtml(await readFile(path.join(PAGES, name, "source.html")), "utf-8");
+  const article = extractArticle(source, url);
+  if (!article.readerable) throw new Error(`Readability found no article in ${name}`);
+  const html = sanitizeArticle(article.html, { baseUrl: url });
+  return { ...article, html, words: countWords(html) };
 }
 
 /** A small raster image made by sharp, stored as WebP like the archiver does. */
@@ -108,7 +97,7 @@ await mkdir(CACHE, { recursive: true });
 // Real articles.
 {
   const url = "https://arstechnica.com/security/2015/05/just-released-minecraft-exploit-makes-it-easy-to-crash-game-servers/";
-  const page = await realPage("ars-1");
+  const page = await realPage("ars-1", url);
   const image = await testImage(640, 360, 200);
   const imageName = `${hashUrl("fixture-image-ars")}.webp`;
   const html = `<figure><img src="${imageName}" width="640" height="360" alt="A blue gradient test pattern"><figcaption>A test image stored beside the capture.</figcaption></figure>\n${page.html}`;
@@ -123,9 +112,9 @@ for (const [name, url, archived_at] of [
   ["keep-tabular-data", "https://www.factorio.com/blog/post/fff-282", "2025-11-18T10:00:00Z"],
   ["rtl-1", "https://example.org/rtl-test", "2025-11-17T10:00:00Z"],
 ] as const) {
-  const page = await realPage(name);
+  const page = await realPage(name, url);
   await writeCapture(
-    meta(url, { kind: "article", title: page.title, byline: page.byline, site_name: page.siteName, lang: page.lang ?? (page.dir === "rtl" ? "ar" : undefined), dir: page.dir, excerpt: page.excerpt, archived_at, word_count: words(page.html) }),
+    meta(url, { kind: "article", title: page.title, byline: page.byline, site_name: page.siteName, lang: page.lang ?? (page.dir === "rtl" ? "ar" : undefined), dir: page.dir, excerpt: page.excerpt, archived_at, word_count: page.words }),
     page.html,
   );
 }
