@@ -136,6 +136,27 @@ describe("mirror pages", () => {
     expect(facts.imageWidth).toBe(640);
   });
 
+  test("prints the article alone, black on white, with each outbound link's address written out", async () => {
+    const { page, close } = await openRecordedPage(browser);
+    await page.goto(fixture.url(`/${hashOf("ars")}/`));
+    const shown = (selector: string) => page.$eval(selector, (el) => getComputedStyle(el).display !== "none");
+    const before = { chrome: await shown(".chrome"), footer: await shown(".site-footer") };
+    await page.emulateMedia({ media: "print", colorScheme: "dark" });
+    const printed = {
+      chrome: await shown(".chrome"),
+      footer: await shown(".site-footer"),
+      copies: await shown(".cite-box .copies"),
+      body: await shown(".capture-body"),
+      colors: await page.$eval(".capture-body", (el) => [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(el).color]),
+      // The first outbound link of the article, and what print adds after it.
+      link: await page.$eval(".capture-body a[href^='http']", (a) => [a.getAttribute("href"), getComputedStyle(a, "::after").content]),
+    };
+    await close();
+    expect(before).toEqual({ chrome: true, footer: true });
+    expect(printed).toMatchObject({ chrome: false, footer: false, copies: false, body: true, colors: ["rgb(255, 255, 255)", "rgb(0, 0, 0)"] });
+    expect(printed.link[1]).toBe(`" <${printed.link[0]}>"`);
+  });
+
   test("a right-to-left capture sets dir on <html>", async () => {
     const { page, close } = await openRecordedPage(browser);
     await page.goto(fixture.url(`/${hashOf("rtl")}/`));
