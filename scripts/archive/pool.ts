@@ -36,9 +36,10 @@ export const poolCounts = { workersStarted: 0, pagesExtracted: 0 };
 
 /**
  * The young generation of each worker's heap, three times V8's default (48 MB). A page's DOM lives ~50 ms and is
- * garbage after: with the default, scavenges ran mid-page and promoted live documents to the old generation, whose
- * marking and sweeping then ran on V8's helper threads (a fifth of a run's CPU in `perf`). With 128 MB most pages die
- * young: the benchmark's archive run took 5–8% less wall time, peak RSS unchanged (1.1 GB).
+ * garbage after: with the default, scavenges ran mid-page and promoted live documents to the old generation, to be
+ * marked and swept there by V8's helper threads (which used a fifth of a run's CPU in `perf`, about a third of it on
+ * garbage, most of the rest compiling). With 128 MB most pages die young: the benchmark's archive run took 5–8% less
+ * wall time, peak RSS unchanged (1.1 GB).
  */
 const YOUNG_GENERATION_MB = 128;
 
