@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { cp, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import * as pagefind from "pagefind";
 import type { Capture } from "./data.ts";
@@ -118,8 +118,29 @@ async function indexPartition(records: Array<{ url: string; content: string }>, 
   }
 }
 
+/**
+ * Puts the files of `from` into `to` as hard links (copies where the file system cannot link, as across devices):
+ * a bundle is ~900 small files, and copying them took ~0.75 s a partition, a third of a rebuild at 10,000 captures.
+ * Safe because a cached bundle is never written again: a changed partition is a new bundle, renamed into place.
+ * `keep` chooses among the top folder's entries by name; everything below a kept folder is taken.
+ */
+async function linkTree(from: string, to: string, keep: (name: string) => boolean = () => true): Promise<void> {
+  await mkdir(to, { recursive: true });
+  const entries = (await readdir(from, { withFileTypes: true })).filter((entry) => keep(entry.name));
+  let next = 0;
+  const worker = async () => {
+    for (let entry = entries[next++]; entry; entry = entries[next++]) {
+      const source = path.join(from, entry.name);
+      const target = path.join(to, entry.name);
+      if (entry.isDirectory()) await linkTree(source, target);
+      else await link(source, target).catch(() => copyFile(source, target));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
 export interface SearchIndexer {
-  /** Indexes these partitions (or takes them from the cache) and copies their bundles into the site. */
+  /** Indexes these partitions (or takes them from the cache) and puts their bundles into the site (linkTree). */
   add(partitions: SearchPartition[]): Promise<void>;
   /** Drops cached bundles this build did not use; returns the counts. */
   finish(): Promise<SearchIndexSummary>;
@@ -165,12 +186,9 @@ export async function createSearchIndexer({ outDir, language, cacheDir }: Search
       indexed++;
     }
     pages += await pageCount(bundle);
-    await cp(bundle, path.join(target, partition.id), {
-      recursive: true,
-      // Merged partitions are searched with the primary's WebAssembly and worker: only the first carries them. The
-      // default UI files are left out: the site has its own small UI.
-      filter: (source) => source === bundle || path.dirname(source) !== bundle || DATA_FILES.test(path.basename(source)) || (primary && RUNTIME_FILES.test(path.basename(source))),
-    });
+    // Merged partitions are searched with the primary's WebAssembly and worker: only the first carries them. The
+    // default UI files are left out: the site has its own small UI.
+    await linkTree(bundle, path.join(target, partition.id), (name) => DATA_FILES.test(name) || (primary && RUNTIME_FILES.test(name)));
   }
 
   return {

@@ -3,7 +3,8 @@
  * the partitions whose captures changed, reusing the others from the search cache. Pagefind runs, Chromium does not
  * (site.test.ts searches the merged partitions in the browser).
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -82,9 +83,33 @@ describe("rebuilding with a search cache", () => {
     expect(first).toMatchObject({ captures: 10, pagesIndexed: 10, searchPartitions: 4, searchPartitionsIndexed: 4 });
     const second = await build();
     expect(second).toMatchObject({ captures: 10, pagesIndexed: 10, searchPartitions: 4, searchPartitionsIndexed: 0 });
-    // The site was emptied and rebuilt: the reused partitions were copied back from the cache, all four of them.
+    // The site was emptied and rebuilt: the reused partitions were put back from the cache, all four of them.
     expect((await readdir(path.join(outDir, "pagefind"))).sort()).toEqual(["part-0", "part-1", "part-2", "part-3"]);
     expect(await indexedText("part-0")).toContain("quetzalcoatlus");
+  });
+
+  test("puts cached bundles into the site as hard links, not copies", async () => {
+    const [bundle] = (await readdir(searchCacheDir)).filter((name) => name.startsWith("part-0-"));
+    const cached = await stat(path.join(searchCacheDir, bundle!, "pagefind-entry.json"));
+    const served = await stat(path.join(outDir, "pagefind", "part-0", "pagefind-entry.json"));
+    expect(served.ino).toBe(cached.ino);
+    expect(served.nlink).toBeGreaterThanOrEqual(2);
+  });
+
+  // A search cache on another file system (a tmpfs here) cannot be linked from the site: its files are copied.
+  const shm = "/dev/shm";
+  const otherDevice = existsSync(shm) && statSync(shm).dev !== statSync(os.tmpdir()).dev;
+  test.skipIf(!otherDevice)("copies cached bundles when the cache is on another file system", async () => {
+    const elsewhere = await mkdtemp(path.join(shm, "search-cache-"));
+    try {
+      await buildSite({ cacheDir, outDir, site, searchCacheDir: elsewhere, searchPartitionSize: FIXTURE_PARTITION_SIZE });
+      const reused = await buildSite({ cacheDir, outDir, site, searchCacheDir: elsewhere, searchPartitionSize: FIXTURE_PARTITION_SIZE });
+      expect(reused).toMatchObject({ pagesIndexed: 10, searchPartitionsIndexed: 0 });
+      expect((await stat(path.join(outDir, "pagefind", "part-0", "pagefind-entry.json"))).nlink).toBe(1);
+      expect(await indexedText("part-0")).toContain("quetzalcoatlus");
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test("changing one capture's text re-indexes only its partition, and the new text is in the index", async () => {
