@@ -121,8 +121,9 @@ async function indexPartition(records: Array<{ url: string; content: string }>, 
 /**
  * Puts the files of `from` into `to` as hard links (copies where the file system cannot link, as across devices):
  * a bundle is ~900 small files, and copying them took ~0.75 s a partition, a third of a rebuild at 10,000 captures.
- * Safe because a cached bundle is never written again: a changed partition is a new bundle, renamed into place.
- * `keep` chooses among the top folder's entries by name; everything below a kept folder is taken.
+ * Safe because a cached bundle is never written again: a changed partition is a new bundle, renamed into place. A
+ * Pages artifact may not contain links, but actions/upload-pages-artifact archives with `--hard-dereference`, so they
+ * arrive as plain files. `keep` chooses among the top folder's entries by name; everything below a kept folder is taken.
  */
 async function linkTree(from: string, to: string, keep: (name: string) => boolean = () => true): Promise<void> {
   await mkdir(to, { recursive: true });
