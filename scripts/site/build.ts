@@ -10,6 +10,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Eleventy } from "@11ty/eleventy";
+import pLimit from "p-limit";
 import { configureSite, SITE_DIR } from "../../eleventy.config.ts";
 import type { SiteConfig } from "./config.ts";
 import { loadArchive, type ArchiveProblem, type Capture } from "./data.ts";
@@ -78,17 +79,18 @@ export class SiteBuildError extends Error {
  */
 async function copyCaptureFiles(captures: Capture[], out: string): Promise<void> {
   const files = captures.flatMap((capture) => capture.assets.map((asset) => [path.join(capture.folder, asset), path.join(out, capture.hash_url, asset)] as const));
-  let next = 0;
-  const worker = async () => {
-    for (let file = files[next++]; file; file = files[next++]) {
-      try {
-        await copyFile(file[0], file[1]);
-      } catch (cause) {
-        throw new SiteBuildError(`Could not copy ${file[0]} to ${file[1]}: ${(cause as Error).message}`, { cause });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  const limit = pLimit(8);
+  await Promise.all(
+    files.map(([from, to]) =>
+      limit(async () => {
+        try {
+          await copyFile(from, to);
+        } catch (cause) {
+          throw new SiteBuildError(`Could not copy ${from} to ${to}: ${(cause as Error).message}`, { cause });
+        }
+      }),
+    ),
+  );
 }
 
 export async function buildSite({ cacheDir, outDir, site, search = true, searchCacheDir, searchPartitionSize = DEFAULT_PARTITION_SIZE }: BuildOptions): Promise<BuildSummary> {

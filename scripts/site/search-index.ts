@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { copyFile, link, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import * as pagefind from "pagefind";
 import type { Capture } from "./data.ts";
 
@@ -32,6 +33,8 @@ const INDEX_FORMAT = "1";
 /** What a merged partition needs (its entry, metadata, index and fragments); the first (primary) also needs the runtime. */
 const DATA_FILES = /^(pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|fragment)$/;
 const RUNTIME_FILES = /^(pagefind\.js|pagefind-worker\.js|wasm\.[\w-]+\.pagefind)$/;
+/** File operations in flight at once when a bundle goes into the site. */
+const FILES_AT_ONCE = 8;
 /** Pagefind's version is part of every cache key: a bundle from another version is never reused. */
 const PAGEFIND_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.resolve("pagefind")), "utf8")) as { version: string }).version;
 
@@ -128,16 +131,17 @@ async function indexPartition(records: Array<{ url: string; content: string }>, 
 async function linkTree(from: string, to: string, keep: (name: string) => boolean = () => true): Promise<void> {
   await mkdir(to, { recursive: true });
   const entries = (await readdir(from, { withFileTypes: true })).filter((entry) => keep(entry.name));
-  let next = 0;
-  const worker = async () => {
-    for (let entry = entries[next++]; entry; entry = entries[next++]) {
-      const source = path.join(from, entry.name);
-      const target = path.join(to, entry.name);
-      if (entry.isDirectory()) await linkTree(source, target);
-      else await link(source, target).catch(() => copyFile(source, target));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  const limit = pLimit(FILES_AT_ONCE);
+  await Promise.all(
+    entries.map((entry) =>
+      limit(async () => {
+        const source = path.join(from, entry.name);
+        const target = path.join(to, entry.name);
+        if (entry.isDirectory()) await linkTree(source, target);
+        else await link(source, target).catch(() => copyFile(source, target));
+      }),
+    ),
+  );
 }
 
 export interface SearchIndexer {
