@@ -8,9 +8,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { UserConfig } from "@11ty/eleventy";
-import { loadSiteConfig, type SiteConfig } from "./scripts/site/config.ts";
-import { loadArchive, type Archive, type Capture } from "./scripts/site/data.ts";
-import { siteFilters } from "./scripts/site/filters.ts";
+import { loadSiteConfig, type SiteConfig } from "./src/site/config.ts";
+import { loadArchive, type Archive, type Capture } from "./src/site/data.ts";
+import { siteFilters } from "./src/site/filters.ts";
 
 export const SITE_DIR = fileURLToPath(new URL("./site/", import.meta.url));
 
@@ -19,7 +19,7 @@ export interface SiteInput {
   archive: Archive;
   /** Captures whose mirror page this run renders (all by default; buildSite renders them in batches). */
   mirrors?: Capture[];
-  /** Site paths of the search bundles, primary first (scripts/site/search-index.ts). */
+  /** Site paths of the search bundles, primary first (src/site/search-index.ts). */
   searchBundles?: string[];
   /** Pass site/assets through. */
   copySiteAssets?: boolean;

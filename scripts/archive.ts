@@ -1,14 +1,14 @@
 /**
  * `npm run archive`: config → run → summary → exit code (0 all captured or cached, 1 some failed, 2 usage).
  */
-import "./require-node.ts";
+import "../src/cli/require-node.ts";
 import { appendFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { resolveConfig, helpText } from "./archive/config.ts";
-import { ArchiveError } from "./archive/errors.ts";
-import { isMain } from "./is-main.ts";
-import { createReporter, formatMarkdownSummary } from "./archive/progress.ts";
-import { archiveLinks, exitCodeOf, type RunSummary } from "./archive/run.ts";
+import { resolveConfig, helpText } from "../src/archive/config.ts";
+import { ArchiveError } from "../src/archive/errors.ts";
+import { isMain } from "../src/cli/is-main.ts";
+import { createReporter, formatMarkdownSummary } from "../src/archive/progress.ts";
+import { archiveLinks, exitCodeOf, type RunSummary } from "../src/archive/run.ts";
 
 export async function main(argv: string[]): Promise<number> {
   let resolved;

@@ -1,13 +1,13 @@
 /**
  * `npm run build`: cache/ → _site/ (Eleventy, then Pagefind). Reads site.config.json and the SITE_* environment
- * overrides (scripts/site/config.ts). Search partitions are kept in .cache/search/ (gitignored) between builds, so a
+ * overrides (src/site/config.ts). Search partitions are kept in .cache/search/ (gitignored) between builds, so a
  * build re-indexes only the partitions whose captures changed. Exit codes: 0 built (captures left out are listed as
  * warnings), 2 configuration error, 1 build error.
  */
-import "./require-node.ts";
-import { isMain } from "./is-main.ts";
-import { buildSite, type BuildSummary } from "./site/build.ts";
-import { loadSiteConfig, SiteConfigError, type SiteConfig } from "./site/config.ts";
+import "../src/cli/require-node.ts";
+import { isMain } from "../src/cli/is-main.ts";
+import { buildSite, type BuildSummary } from "../src/site/build.ts";
+import { loadSiteConfig, SiteConfigError, type SiteConfig } from "../src/site/config.ts";
 
 export async function main(
   { cacheDir = "cache", outDir = "_site", searchCacheDir = ".cache/search" }: { cacheDir?: string; outDir?: string; searchCacheDir?: string } = {},

@@ -6,7 +6,7 @@
  * Never reads or writes the repository's links.txt, cache/ or _site/, and never opens a connection off this machine.
  * Exit codes: 0 the site was built (the dead link failing is part of the tour); 1 the build failed; 2 usage error.
  */
-import "./require-node.ts";
+import "../src/cli/require-node.ts";
 import { rmSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
@@ -17,17 +17,17 @@ import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { resolveConfig } from "./archive/config.ts";
-import { BlockedAddressError } from "./archive/errors.ts";
-import { createFetcher } from "./archive/fetch.ts";
-import { hashUrl } from "./archive/links.ts";
-import { createReporter } from "./archive/progress.ts";
-import { archiveLinks } from "./archive/run.ts";
-import type { Fetcher } from "./archive/types.ts";
-import { isMain } from "./is-main.ts";
-import { buildSite } from "./site/build.ts";
-import { loadSiteConfig } from "./site/config.ts";
-import { serveSite, type StaticServer } from "./site/serve.ts";
+import { resolveConfig } from "../src/archive/config.ts";
+import { BlockedAddressError } from "../src/archive/errors.ts";
+import { createFetcher } from "../src/archive/fetch/fetch.ts";
+import { hashUrl } from "../src/archive/links.ts";
+import { createReporter } from "../src/archive/progress.ts";
+import { archiveLinks } from "../src/archive/run.ts";
+import type { Fetcher } from "../src/archive/types.ts";
+import { isMain } from "../src/cli/is-main.ts";
+import { buildSite } from "../src/site/build.ts";
+import { loadSiteConfig } from "../src/site/config.ts";
+import { serveSite, type StaticServer } from "../src/site/serve.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const PAGES_DIR = path.join(ROOT, "demo", "pages");

@@ -2,10 +2,10 @@
  * `npm run serve`: preview _site/ on localhost under the configured path prefix (run `npm run build` first).
  * PORT (default 8080) and HOST (default 127.0.0.1) choose where it listens; SITE_PATH_PREFIX applies as in the build.
  */
-import "./require-node.ts";
+import "../src/cli/require-node.ts";
 import { existsSync } from "node:fs";
-import { loadSiteConfig } from "./site/config.ts";
-import { serveSite } from "./site/serve.ts";
+import { loadSiteConfig } from "../src/site/config.ts";
+import { serveSite } from "../src/site/serve.ts";
 
 try {
   if (!existsSync("_site/index.html")) throw new Error("_site/ has not been built: run `npm run build` first");

@@ -4,11 +4,11 @@
  * Exit codes: 0 the site was built (link failures are reported, not fatal here); 1 the build failed; 2 usage or
  * configuration error.
  */
-import "./require-node.ts";
+import "../src/cli/require-node.ts";
 import { main as archive } from "./archive.ts";
-import { resolveConfig } from "./archive/config.ts";
+import { resolveConfig } from "../src/archive/config.ts";
 import { main as build } from "./build.ts";
-import { isMain } from "./is-main.ts";
+import { isMain } from "../src/cli/is-main.ts";
 
 export async function start(argv: string[]): Promise<number> {
   const archived = await archive(argv);

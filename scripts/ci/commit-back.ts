@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { appendFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { commitMessage, readSummary } from "./commit-message.ts";
-import { isMain } from "../is-main.ts";
+import { isMain } from "../../src/cli/is-main.ts";
 
 /** The identity GitHub shows as github-actions[bot]; see actions/checkout's README. */
 export const BOT_NAME = "github-actions[bot]";
@@ -103,7 +103,7 @@ export async function commitBack(options: CommitBackOptions): Promise<CommitBack
   const skipped: string[] = [];
   if (options.shard) {
     // Shards archive disjoint links, so committing only their own folders means their pushes never conflict.
-    const { shardOf } = await import("../archive/run.ts");
+    const { shardOf } = await import("../../src/archive/run.ts");
     const { index, count } = options.shard;
     const mine = (p: string) => {
       const hash = hashOfCachePath(p, cacheDir);

@@ -4,8 +4,8 @@
  * which prints the message for a summary file: `tsx scripts/ci/commit-message.ts SUMMARY.json [--shard I/N]`.
  */
 import { readFile } from "node:fs/promises";
-import type { RunSummary } from "../archive/run.ts";
-import { isMain } from "../is-main.ts";
+import type { RunSummary } from "../../src/archive/run.ts";
+import { isMain } from "../../src/cli/is-main.ts";
 
 /** What `--summary FILE` writes: the run summary without the per-link results. */
 export type ArchiveSummary = Omit<RunSummary, "results">;

@@ -7,8 +7,8 @@
  */
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseLinks } from "../archive/links.ts";
-import { isMain } from "../is-main.ts";
+import { parseLinks } from "../../src/archive/links.ts";
+import { isMain } from "../../src/cli/is-main.ts";
 
 export type RefreshPlan =
   | { kind: "none" }

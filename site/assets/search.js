@@ -1,7 +1,7 @@
 // Search over the Pagefind index (written to <site>/pagefind/ by scripts/build.ts). The only script on the site.
 // Result titles and excerpts come from archived text: they are put into the page as text nodes (and <mark>), never
 // as HTML. The site root is found from this file's own URL, so it works under any path prefix.
-// The index comes in partitions, each a Pagefind bundle (scripts/site/search-index.ts); the search page lists them.
+// The index comes in partitions, each a Pagefind bundle (src/site/search-index.ts); the search page lists them.
 // The first is loaded as the primary index (its script, worker and WebAssembly), the others merged into it.
 const root = new URL("../", import.meta.url);
 const bundles = (document.querySelector("[data-search-bundles]")?.getAttribute("data-search-bundles") ?? "").split(" ").filter(Boolean)

@@ -6,10 +6,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildSite, type BuildSummary } from "../../scripts/site/build.ts";
-import { resolveSiteConfig, SiteConfigError } from "../../scripts/site/config.ts";
-import { loadArchive } from "../../scripts/site/data.ts";
-import { hashUrl } from "../../scripts/archive/links.ts";
+import { buildSite, type BuildSummary } from "../../src/site/build.ts";
+import { resolveSiteConfig, SiteConfigError } from "../../src/site/config.ts";
+import { loadArchive } from "../../src/site/data.ts";
+import { hashUrl } from "../../src/archive/links.ts";
 import { FIXTURE_CACHE, hashOf } from "./fixture-site.ts";
 
 let tmp: string;

@@ -7,10 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, BrowserContextOptions, Browser, Page } from "playwright-core";
-import { buildSite, type BuildOptions, type BuildSummary } from "../../scripts/site/build.ts";
-import { resolveSiteConfig, type SiteConfig } from "../../scripts/site/config.ts";
-import { hashUrl } from "../../scripts/archive/links.ts";
-import { serveSite, type StaticServer } from "../../scripts/site/serve.ts";
+import { buildSite, type BuildOptions, type BuildSummary } from "../../src/site/build.ts";
+import { resolveSiteConfig, type SiteConfig } from "../../src/site/config.ts";
+import { hashUrl } from "../../src/archive/links.ts";
+import { serveSite, type StaticServer } from "../../src/site/serve.ts";
 
 export const FIXTURE_CACHE = fileURLToPath(new URL("../fixtures/cache/", import.meta.url));
 

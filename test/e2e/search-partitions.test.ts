@@ -10,11 +10,11 @@ import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildSite, type BuildSummary } from "../../scripts/site/build.ts";
-import { resolveSiteConfig } from "../../scripts/site/config.ts";
-import type { Capture } from "../../scripts/site/data.ts";
-import { hashUrl } from "../../scripts/archive/links.ts";
-import { partitionCaptures } from "../../scripts/site/search-index.ts";
+import { buildSite, type BuildSummary } from "../../src/site/build.ts";
+import { resolveSiteConfig } from "../../src/site/config.ts";
+import type { Capture } from "../../src/site/data.ts";
+import { hashUrl } from "../../src/archive/links.ts";
+import { partitionCaptures } from "../../src/site/search-index.ts";
 import { FIXTURE_CACHE, FIXTURE_PARTITION_SIZE, hashOf } from "./fixture-site.ts";
 
 const fake = (hash: string) => ({ hash_url: hash }) as Capture;

@@ -8,10 +8,10 @@ import path from "node:path";
 import { JSDOM } from "jsdom";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { hashUrl } from "../../scripts/archive/links.ts";
-import { partitionCaptures } from "../../scripts/site/search-index.ts";
-import { launchBrowser } from "../helpers/browser.ts";
-import type { Capture } from "../../scripts/site/data.ts";
+import { hashUrl } from "../../src/archive/links.ts";
+import { partitionCaptures } from "../../src/site/search-index.ts";
+import { launchBrowser } from "../../tools/chromium.ts";
+import type { Capture } from "../../src/site/data.ts";
 import { BROKEN_URLS, buildFixtureSite, CAPTURE_URLS, FIXTURE_PARTITION_SIZE, hashOf, openRecordedPage, type FixtureSite } from "./fixture-site.ts";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");

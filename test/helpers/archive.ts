@@ -3,8 +3,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import matter from "gray-matter";
-import { resolveConfig } from "../../scripts/archive/config.ts";
-import type { ArchiveConfig, CaptureMeta } from "../../scripts/archive/types.ts";
+import { resolveConfig } from "../../src/archive/config.ts";
+import type { ArchiveConfig, CaptureMeta } from "../../src/archive/types.ts";
 
 export interface Workspace {
   dir: string;

@@ -4,11 +4,11 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { isBlockedAddress } from "../../scripts/archive/address.ts";
-import type { ArchiveError } from "../../scripts/archive/errors.ts";
-import { createFetcher, parseContentType, parseRetryAfter } from "../../scripts/archive/fetch.ts";
-import type { FetcherSeams } from "../../scripts/archive/fetch.ts";
-import type { FetcherOptions, FetchLimits, Fetcher } from "../../scripts/archive/types.ts";
+import { isBlockedAddress } from "../../src/archive/fetch/address.ts";
+import type { ArchiveError } from "../../src/archive/errors.ts";
+import { createFetcher, parseContentType, parseRetryAfter } from "../../src/archive/fetch/fetch.ts";
+import type { FetcherSeams } from "../../src/archive/fetch/fetch.ts";
+import type { FetcherOptions, FetchLimits, Fetcher } from "../../src/archive/types.ts";
 import { gzipBomb, html, send, startServer } from "../helpers/server.ts";
 import type { Handler, TestServer } from "../helpers/server.ts";
 

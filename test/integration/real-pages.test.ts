@@ -6,10 +6,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFetcher } from "../../scripts/archive/fetch.ts";
-import { hashUrl } from "../../scripts/archive/links.ts";
-import { archiveLinks, type RunSummary } from "../../scripts/archive/run.ts";
-import type { ArchiveConfig } from "../../scripts/archive/types.ts";
+import { createFetcher } from "../../src/archive/fetch/fetch.ts";
+import { hashUrl } from "../../src/archive/links.ts";
+import { archiveLinks, type RunSummary } from "../../src/archive/run.ts";
+import type { ArchiveConfig } from "../../src/archive/types.ts";
 import { makeWorkspace, readCapture, type Workspace } from "../helpers/archive.ts";
 import { PAGES, readExpected, readSource, squash, TITLE_EXCEPTIONS } from "../helpers/readability-pages.ts";
 import { scriptCapable } from "../helpers/safety.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isBlockedAddress } from "../../scripts/archive/address.ts";
+import { isBlockedAddress } from "../../src/archive/fetch/address.ts";
 
 describe("isBlockedAddress", () => {
   it.each([

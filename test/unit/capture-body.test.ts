@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { captureBodyOf, parseCaptureFile } from "../../scripts/site/data.ts";
+import { captureBodyOf, parseCaptureFile } from "../../src/site/data.ts";
 
 const FIXTURE_CACHE = fileURLToPath(new URL("../fixtures/cache/", import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { envName, helpText, OPTIONS, resolveConfig } from "../../scripts/archive/config.ts";
-import { UsageError } from "../../scripts/archive/errors.ts";
+import { envName, helpText, OPTIONS, resolveConfig } from "../../src/archive/config.ts";
+import { UsageError } from "../../src/archive/errors.ts";
 
 describe("resolveConfig", () => {
   it("uses the documented defaults", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decodeHtml, decodeText } from "../../scripts/archive/decode.ts";
+import { decodeHtml, decodeText } from "../../src/archive/parse/decode.ts";
 
 /** Bytes from ASCII text and raw byte values, so each test shows the exact bytes a server would send. */
 function bytes(...parts: Array<string | number[]>): Buffer {

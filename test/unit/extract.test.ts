@@ -1,14 +1,14 @@
 import { JSDOM } from "jsdom";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { extractArticle, stripScriptsAndStyles } from "../../scripts/archive/extract.ts";
+import { extractArticle, stripScriptsAndStyles } from "../../src/archive/parse/extract.ts";
 
 /** Lets a test make jsdom fail on chosen input, the way its CSS parser has failed on real pages in past versions. */
 const jsdomFault: { when: ((html: string) => boolean) | undefined } = vi.hoisted(() => ({ when: undefined }));
 
 // jsdom throwing while it parses (as its CSS support has on real pages), simulated where the archiver parses: every
-// page goes through parseDocument (scripts/archive/dom.ts), which loads jsdom itself on first use.
-vi.mock("../../scripts/archive/dom.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../scripts/archive/dom.ts")>();
+// page goes through parseDocument (src/archive/parse/dom.ts), which loads jsdom itself on first use.
+vi.mock("../../src/archive/parse/dom.ts", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/archive/parse/dom.ts")>();
   return {
     ...real,
     parseDocument(html: string, url?: string) {
@@ -222,7 +222,7 @@ describe("stripScriptsAndStyles", () => {
 
 describe("a page too big to parse", () => {
   it("is refused with ARCHIVE_TOO_LARGE before jsdom sees it, but counts only markup, not scripts", async () => {
-    const { MAX_PARSE_CHARS } = await import("../../scripts/archive/extract.ts");
+    const { MAX_PARSE_CHARS } = await import("../../src/archive/parse/extract.ts");
     const paragraph = "<p>Words of a very long page, repeated far past any real article.</p>\n";
     const huge = `<html><body>${paragraph.repeat(Math.ceil(MAX_PARSE_CHARS / paragraph.length) + 1)}</body></html>`;
     expect(() => extractArticle(huge, "https://big.example/")).toThrow(expect.objectContaining({ code: "ARCHIVE_TOO_LARGE", url: "https://big.example/" }));

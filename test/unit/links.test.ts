@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatProblem, hashUrl, parseLinks } from "../../scripts/archive/links.ts";
+import { formatProblem, hashUrl, parseLinks } from "../../src/archive/links.ts";
 
 describe("parseLinks", () => {
   it("hashes the URL exactly as written, as the design's example says", () => {

@@ -1,9 +1,9 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { hashUrl } from "../../scripts/archive/links.ts";
-import { createReporter, formatMarkdownSummary } from "../../scripts/archive/progress.ts";
-import type { RunSummary } from "../../scripts/archive/run.ts";
-import type { CaptureResult } from "../../scripts/archive/types.ts";
+import { hashUrl } from "../../src/archive/links.ts";
+import { createReporter, formatMarkdownSummary } from "../../src/archive/progress.ts";
+import type { RunSummary } from "../../src/archive/run.ts";
+import type { CaptureResult } from "../../src/archive/types.ts";
 
 const link = (url: string, line: number) => ({ url, hash: hashUrl(url), line });
 const ok: CaptureResult = { link: link("https://a.example/", 1), outcome: "captured", kind: "article" };

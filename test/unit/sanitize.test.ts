@@ -1,6 +1,6 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { countWords, sanitizeArticle } from "../../scripts/archive/sanitize.ts";
+import { countWords, sanitizeArticle } from "../../src/archive/sanitize.ts";
 
 const BASE = "https://news.example/2024/story.html";
 const LOCAL = "0123456789abcdef0123456789abcdef.webp";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import matter from "gray-matter";
 import { beforeEach, describe, expect, it } from "vitest";
-import { hashUrl } from "../../scripts/archive/links.ts";
+import { hashUrl } from "../../src/archive/links.ts";
 import {
   clearFailure,
   commitCapture,
@@ -14,8 +14,8 @@ import {
   recordFailure,
   renderCaptureFile,
   sweepWorkFolders,
-} from "../../scripts/archive/store.ts";
-import type { CaptureMeta } from "../../scripts/archive/types.ts";
+} from "../../src/cache/store.ts";
+import type { CaptureMeta } from "../../src/archive/types.ts";
 
 const url = "https://example.com/post";
 const hash = hashUrl(url);

@@ -1,0 +1,196 @@
+/**
+ * Decode + extract (jsdom + Readability, ~100 ms of CPU a page, the archiver's heaviest pure work) on a pool of worker
+ * threads, so a run uses every core while the main thread fetches, encodes images (sharp runs on libuv's threads) and
+ * sanitizes. Input: page bytes, charset, final URL. Output: the Article (with its image plan when asked, so the main
+ * thread parses no HTML), or the stage's ArchiveError rebuilt with its class and code. Workers start on the first
+ * page, not before (a rerun with nothing new starts none), one page each at a time; close() stops them. With size 0
+ * the work runs on the calling thread.
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { decodeHtml } from "./decode.ts";
+import { ArchiveError, BadEncodingError, ParseError, TooLargeError, type ArchiveErrorCode } from "../errors.ts";
+import { extractArticle, type ExtractedArticle, type ExtractOptions } from "./extract.ts";
+
+export interface ExtractTask {
+  id: number;
+  body: Uint8Array;
+  charset: string | undefined;
+  url: string;
+  options: ExtractOptions;
+}
+
+export type ExtractReply =
+  | { id: number; article: ExtractedArticle; error?: undefined }
+  | { id: number; article?: undefined; error: { name: string; code: ArchiveErrorCode | undefined; message: string; url: string | undefined } };
+
+export interface ExtractPool {
+  /** With options.imageMaxWidth, the article comes with its image plan (extract.ts). */
+  extract(body: Buffer, charset: string | undefined, url: string, options?: ExtractOptions): Promise<ExtractedArticle>;
+  close(): Promise<void>;
+}
+
+/** Counters for the benchmark and tests: how many workers this process started, and pages extracted. */
+export const poolCounts = { workersStarted: 0, pagesExtracted: 0 };
+
+/**
+ * The young generation of each worker's heap, three times V8's default (48 MB). A page's DOM lives ~50 ms and is
+ * garbage after: with the default, scavenges ran mid-page and promoted live documents to the old generation, to be
+ * marked and swept there by V8's helper threads (which used a fifth of a run's CPU in `perf`, about a third of it on
+ * garbage, most of the rest compiling). With 128 MB most pages die young: the benchmark's archive run took 5–8% less
+ * wall time, peak RSS unchanged (1.1 GB).
+ */
+const YOUNG_GENERATION_MB = 128;
+
+/** A page that keeps a worker busy longer than this is failed and its worker replaced: no page can stall a run. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 60_000;
+
+export function createExtractPool(size: number, { timeoutMs = DEFAULT_PARSE_TIMEOUT_MS }: { timeoutMs?: number } = {}): ExtractPool {
+  if (size <= 0) {
+    return {
+      extract: async (body, charset, url, options = {}) => {
+        poolCounts.pagesExtracted += 1;
+        return extractArticle(decodeHtml(body, charset).html, url, options);
+      },
+      close: async () => {},
+    };
+  }
+
+  interface Pending {
+    task: ExtractTask;
+    resolve: (article: ExtractedArticle) => void;
+    reject: (error: Error) => void;
+    timer?: NodeJS.Timeout;
+    timedOut?: boolean;
+  }
+  const queue: Pending[] = [];
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Pending>();
+  const all = new Set<Worker>();
+  let nextId = 0;
+  let closed = false;
+
+  const dispatch = () => {
+    while (queue.length > 0) {
+      let worker = idle.pop();
+      if (!worker) {
+        if (all.size >= size) return;
+        worker = start();
+      }
+      const pending = queue.shift()!;
+      busy.set(worker, pending);
+      worker.ref();
+      const running = worker;
+      pending.timer = setTimeout(() => {
+        // jsdom and Readability are synchronous: the only way to stop a runaway parse is to end its thread.
+        pending.timedOut = true;
+        void running.terminate();
+      }, timeoutMs);
+      worker.postMessage(pending.task);
+    }
+  };
+
+  const start = (): Worker => {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      execArgv: workerExecArgv(),
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    poolCounts.workersStarted += 1;
+    all.add(worker);
+    // An idle worker must not keep a process alive; a busy one must (dispatch refs it while it parses).
+    worker.unref();
+    worker.on("message", (reply: ExtractReply) => {
+      const pending = busy.get(worker);
+      busy.delete(worker);
+      clearTimeout(pending?.timer);
+      worker.unref();
+      idle.push(worker);
+      if (pending) {
+        poolCounts.pagesExtracted += 1;
+        if (reply.error) pending.reject(reviveError(reply.error));
+        else pending.resolve(reply.article);
+      }
+      dispatch();
+    });
+    const lost = (reason: string) => {
+      if (!all.delete(worker)) return;
+      const index = idle.indexOf(worker);
+      if (index >= 0) idle.splice(index, 1);
+      const pending = busy.get(worker);
+      busy.delete(worker);
+      if (pending) clearTimeout(pending.timer);
+      // The page that was being parsed when its worker died (out of memory, a crash in a dependency, or stopped by
+      // the timeout) fails alone; the next page gets a new worker.
+      const why = pending?.timedOut ? `it took longer than ${timeoutMs / 1000} s to parse` : `the extraction worker stopped (${reason})`;
+      pending?.reject(new ParseError(`Could not parse the HTML of ${pending.task.url}: ${why}`, { url: pending.task.url }));
+      if (!closed) dispatch();
+    };
+    worker.on("error", (error) => lost(error.message));
+    worker.on("exit", (code) => lost(`exit code ${code}`));
+    return worker;
+  };
+
+  return {
+    extract(body, charset, url, options = {}) {
+      if (closed) return Promise.reject(new Error("The extraction pool is closed"));
+      return new Promise<ExtractedArticle>((resolve, reject) => {
+        // A copy goes to the worker; the fetched Buffer may be a view of a larger pooled one, so it is not transferred.
+        queue.push({ task: { id: nextId++, body: new Uint8Array(body), charset, url, options }, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const pending of queue.splice(0)) pending.reject(new Error("The extraction pool was closed"));
+      await Promise.all([...all].map((worker) => worker.terminate()));
+      all.clear();
+      idle.length = 0;
+    },
+  };
+}
+
+/**
+ * The worker runs TypeScript. Node 22.18+/24 strips the types itself, so the worker gets the parent's flags without
+ * tsx's hooks: loading tsx cost each worker ~0.4 s and ~0.5 s of CPU at start, for nothing. An older Node loads tsx
+ * in the worker (under `tsx`, its hooks are already in process.execArgv, which a worker inherits).
+ */
+function workerExecArgv(): string[] | undefined {
+  const features = process.features as { typescript?: string | false };
+  if (features.typescript) return withoutTsx(process.execArgv);
+  if (process.execArgv.some((arg) => arg.includes("tsx"))) return undefined;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return [...process.execArgv, "--import", tsx];
+}
+
+/** Flags without the `--require`/`--import` pairs (or `--import=...` forms) that load tsx. */
+export function withoutTsx(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === "--require" || arg === "-r" || arg === "--import" || arg === "--loader") && argv[i + 1]?.includes("tsx")) {
+      i++;
+      continue;
+    }
+    if (/^--(?:require|import|loader)=/.test(arg) && arg.includes("tsx")) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+/** Rebuilds the error a worker reported, with the class and code the rest of the archiver matches on. */
+function reviveError(error: { name: string; code: ArchiveErrorCode | undefined; message: string; url: string | undefined }): Error {
+  const options = { url: error.url };
+  switch (error.code) {
+    case undefined:
+      return Object.assign(new Error(error.message), { name: error.name });
+    case "ARCHIVE_PARSE":
+      return new ParseError(error.message, options);
+    case "ARCHIVE_TOO_LARGE":
+      return new TooLargeError(error.message, options);
+    case "ARCHIVE_BAD_ENCODING":
+      return new BadEncodingError(error.message, options);
+    default:
+      return Object.assign(new ArchiveError(error.code, error.message, options), { name: error.name });
+  }
+}

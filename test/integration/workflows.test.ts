@@ -1,0 +1,590 @@
+/**
+ * The GitHub Actions workflows, checked here so a broken one fails `npm test` rather than a run on GitHub: they
+ * parse, trigger when they should, hold the right permissions, run their steps in order, pin every action, never
+ * splice user input into a shell script, and their shell steps do what they say (run under bash with a stub npm).
+ * Also the helpers they call: scripts/ci/commit-message.ts, commit-back.ts (against real git repositories) and
+ * refresh-links.ts.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { commitBack, hashOfCachePath } from "../../scripts/ci/commit-back.ts";
+import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../scripts/ci/commit-message.ts";
+import { planRefresh, prepareRefresh } from "../../scripts/ci/refresh-links.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const WORKFLOWS = path.join(ROOT, ".github/workflows");
+
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  name?: string;
+  if?: string;
+  needs?: string | string[];
+  permissions?: unknown;
+  environment?: { name: string; url?: string } | string;
+  strategy?: { "fail-fast"?: boolean; "max-parallel"?: number; matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
+  outputs?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  name: string;
+  on: Record<string, any>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean };
+  jobs: Record<string, Job>;
+}
+
+const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+const text = (file: string) => readFileSync(path.join(WORKFLOWS, file), "utf8");
+const load = (file: string) => parse(text(file)) as Workflow;
+const allSteps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+const pages = load("pages.yml");
+const ci = load("ci.yml");
+const backfill = load("backfill.yml");
+
+/** A cron field: numbers, ranges, steps and lists within [min, max] (GitHub's five-field POSIX cron). */
+function validCronField(field: string, min: number, max: number): boolean {
+  return field.split(",").every((part) => {
+    const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!m) return false;
+    const [, , from, to, step] = m;
+    const inRange = (v: string | undefined) => v === undefined || (Number(v) >= min && Number(v) <= max);
+    return inRange(from) && inRange(to) && (to === undefined || Number(to) >= Number(from)) && (step === undefined || Number(step) >= 1);
+  });
+}
+function validCron(expr: string): boolean {
+  const fields = expr.trim().split(/\s+/);
+  const bounds: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+  return fields.length === 5 && fields.every((f, i) => validCronField(f, ...bounds[i]!));
+}
+
+/** Runs a step's script as GitHub does (`bash --noprofile --norc -eo pipefail`), with a stub `npm` first on PATH. */
+async function runStep(script: string, env: Record<string, string>, stub: { exit: number; writeSummary: boolean }) {
+  const dir = await mkdtemp(path.join(tmpdir(), "wf-step-"));
+  const bin = path.join(dir, "bin");
+  await mkdir(bin);
+  const argsFile = path.join(dir, "npm-args");
+  // The stub records its arguments, writes the --summary file when asked (as the real CLI does after a completed
+  // run), then exits with the code under test.
+  await writeFile(
+    path.join(bin, "npm"),
+    `#!/usr/bin/env bash
+printf '%s\\n' "$@" > "${argsFile}"
+prev=""
+for a in "$@"; do
+  if [ "$prev" = "--summary" ] && [ "${stub.writeSummary ? 1 : 0}" = 1 ]; then echo '{"captured":1}' > "$a"; fi
+  prev="$a"
+done
+exit ${stub.exit}
+`,
+  );
+  await chmod(path.join(bin, "npm"), 0o755);
+  const file = path.join(dir, "step.sh");
+  await writeFile(file, script);
+  const runnerTemp = path.join(dir, "runner-temp");
+  await mkdir(runnerTemp);
+  const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(
+      "bash",
+      ["--noprofile", "--norc", "-eo", "pipefail", file],
+      { env: { PATH: `${bin}:${process.env.PATH}`, RUNNER_TEMP: runnerTemp, ...env } },
+      (error, stdout) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: String(stdout) }),
+    );
+  });
+  const args = existsSync(argsFile) ? (await readFile(argsFile, "utf8")).trim().split("\n") : [];
+  await rm(dir, { recursive: true, force: true });
+  return { ...result, args };
+}
+
+describe("every workflow file", () => {
+  it("parses as YAML into a workflow with a name, triggers and jobs", () => {
+    expect(files.sort()).toEqual(expect.arrayContaining(["backfill.yml", "ci.yml", "pages.yml"]));
+    for (const file of files) {
+      const wf = load(file);
+      expect(wf.name, file).toEqual(expect.any(String));
+      expect(wf.on, file).toBeTypeOf("object");
+      expect(Object.keys(wf.jobs).length, file).toBeGreaterThan(0);
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        expect(job.steps?.length, `${file}: job ${id}`).toBeGreaterThan(0);
+        for (const needed of [job.needs ?? []].flat()) expect(Object.keys(wf.jobs), `${file}: ${id} needs ${needed}`).toContain(needed);
+      }
+    }
+  });
+
+  it("pins every action to a full commit SHA with its exact release in a comment, never a branch", () => {
+    const pins = new Map<string, string>();
+    for (const file of files) {
+      const lines = text(file).split("\n").filter((l) => /^\s*(-\s*)?uses:/.test(l));
+      expect(lines.length, file).toBeGreaterThan(0);
+      for (const line of lines) {
+        const m = /uses:\s*([\w.-]+\/[\w.\/-]+)@([0-9a-f]{40})\s+#\s*(v\d+\.\d+\.\d+)\s*$/.exec(line);
+        expect(m, `${file}: ${line.trim()} should be owner/action@<40-hex SHA> # vX.Y.Z`).not.toBeNull();
+        expect(line).not.toMatch(/@(main|master|latest|v\d+)\s*(#|$)/);
+        // One version of each action across the workflows, so an upgrade is one search-and-replace.
+        const [, action, sha] = m!;
+        expect(pins.get(action!) ?? sha, `${action} is pinned to two different commits`).toBe(sha);
+        pins.set(action!, sha!);
+      }
+    }
+  });
+
+  it("passes no ${{ }} expression into a run script, so inputs reach the shell only as environment data (script injection)", () => {
+    for (const file of files) {
+      for (const step of allSteps(load(file))) {
+        if (step.run === undefined) continue;
+        expect(step.run, `${file}: "${step.name}"`).not.toMatch(/\$\{\{/);
+      }
+    }
+  });
+
+  it("runs on pinned Ubuntu runners with a timeout on every job", () => {
+    for (const file of files) {
+      for (const [id, job] of Object.entries(load(file).jobs)) {
+        expect((job as unknown as { "runs-on": string })["runs-on"], `${file}: ${id}`).toBe("ubuntu-24.04");
+        expect((job as unknown as { "timeout-minutes": number })["timeout-minutes"], `${file}: ${id}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe("pages.yml", () => {
+  const job = pages.jobs.archive!;
+
+  it("runs on a push to main that touches links.txt or the site, by hand with a refresh input, and weekly", () => {
+    expect(pages.on.push.branches).toEqual(["main"]);
+    expect(pages.on.push.paths).toEqual(
+      expect.arrayContaining(["links.txt", "site/**", "site.config.json", "eleventy.config.ts", "src/site/**"]),
+    );
+    expect(pages.on.workflow_dispatch.inputs.refresh).toMatchObject({ type: "string", required: false });
+    expect(pages.on.schedule).toHaveLength(1);
+    expect(validCron(pages.on.schedule[0].cron)).toBe(true);
+    // Weekly: one day of the week, every week of the month.
+    expect(pages.on.schedule[0].cron).toMatch(/^\d+ \d+ \* \* [0-6]$/);
+  });
+
+  it("is not triggered by its own commit back, which touches only cache/", () => {
+    const paths: string[] = pages.on.push.paths;
+    expect(paths.some((p) => p === "cache" || p.startsWith("cache/") || p === "**" || p === "*")).toBe(false);
+    expect(pages.on.push["paths-ignore"]).toBeUndefined();
+  });
+
+  it("never runs twice at once and never cancels a run in progress", () => {
+    expect(pages.concurrency).toEqual({ group: "pages", "cancel-in-progress": false });
+    // A run that waited in the queue checks out the branch tip, so it sees the captures the run before it pushed.
+    const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+    expect(checkout.with?.ref).toBe("${{ github.ref }}");
+    expect(job.if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  it("holds exactly contents: write, pages: write and id-token: write", () => {
+    expect(pages.permissions).toEqual({ contents: "write", pages: "write", "id-token": "write" });
+    for (const j of Object.values(pages.jobs)) expect(j.permissions).toBeUndefined();
+  });
+
+  it("checks out, sets up Node from .nvmrc, installs, archives, commits back, restores the search cache, builds, uploads, then deploys", () => {
+    const at = (what: string, test: (s: Step) => boolean) => {
+      const i = job.steps.findIndex(test);
+      expect(i, `step "${what}"`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const order = [
+      at("checkout", (s) => !!s.uses?.startsWith("actions/checkout@")),
+      at("setup-node", (s) => !!s.uses?.startsWith("actions/setup-node@") && s.with?.["node-version-file"] === ".nvmrc" && s.with?.cache === "npm"),
+      at("npm ci", (s) => /^npm ci\b/.test(s.run ?? "")),
+      at("archive", (s) => /npm run archive\b/.test(s.run ?? "")),
+      at("commit back", (s) => (s.run ?? "").includes("scripts/ci/commit-back.ts")),
+      at("configure-pages", (s) => !!s.uses?.startsWith("actions/configure-pages@")),
+      // Unchanged search partitions are reused from .cache/search, so the build re-indexes only what changed.
+      at("search index cache", (s) => !!s.uses?.startsWith("actions/cache@") && s.with?.path === ".cache/search"),
+      at("build", (s) => /npm run build\b/.test(s.run ?? "")),
+      at("upload-pages-artifact", (s) => !!s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "_site"),
+    ];
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+
+    const build = job.steps.find((s) => /npm run build\b/.test(s.run ?? ""))!;
+    expect(build.env).toEqual({ SITE_URL: "${{ steps.pages.outputs.origin }}", SITE_PATH_PREFIX: "${{ steps.pages.outputs.base_path }}" });
+
+    const deploy = pages.jobs.deploy!;
+    expect(deploy.needs).toBe("archive");
+    expect(deploy.environment).toMatchObject({ name: "github-pages", url: "${{ steps.deployment.outputs.page_url }}" });
+    expect(deploy.steps.map((s) => s.uses?.split("@")[0])).toEqual(["actions/deploy-pages"]);
+  });
+
+  it("commits back as the workflow's bot with a message from the run's summary, retrying the push", () => {
+    const step = job.steps.find((s) => (s.run ?? "").includes("scripts/ci/commit-back.ts"))!;
+    expect(step.run).toContain('--summary "$RUNNER_TEMP/archive-summary.json"');
+    expect(step.run).toMatch(/--attempts [2-9]\b/);
+    const archive = job.steps.find((s) => s.id === "archive")!;
+    expect(archive.run).toContain('--summary "$summary"');
+    expect(archive.run).toContain('summary="$RUNNER_TEMP/archive-summary.json"');
+  });
+
+  it("passes the refresh input to a helper through the environment, and its outputs to the archive step the same way", () => {
+    const choose = job.steps.find((s) => s.id === "refresh")!;
+    expect(choose.if).toContain("github.event_name == 'workflow_dispatch'");
+    expect(choose.env?.REFRESH_INPUT).toBe("${{ inputs.refresh }}");
+    expect(choose.run).toBe("npx tsx scripts/ci/refresh-links.ts");
+    const archive = job.steps.find((s) => s.id === "archive")!;
+    expect(archive.env).toEqual({ REFRESH: "${{ steps.refresh.outputs.refresh }}", REFRESH_LINKS: "${{ steps.refresh.outputs.links }}" });
+  });
+
+  describe("the archive step, run under bash with a stub npm", () => {
+    const script = () => job.steps.find((s) => s.id === "archive")!.run!;
+
+    it("passes when every link was archived (exit 0)", async () => {
+      const r = await runStep(script(), { REFRESH: "", REFRESH_LINKS: "" }, { exit: 0, writeSummary: true });
+      expect(r.code).toBe(0);
+      expect(r.args.slice(0, 2)).toEqual(["run", "archive"]);
+      expect(r.args).not.toContain("--refresh");
+    });
+
+    it("tolerates exit 1 (some links failed) so the captures are still committed and published", async () => {
+      const r = await runStep(script(), { REFRESH: "", REFRESH_LINKS: "" }, { exit: 1, writeSummary: true });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^::warning /m);
+    });
+
+    it("fails the job on exit 2 (usage or configuration error)", async () => {
+      const r = await runStep(script(), { REFRESH: "", REFRESH_LINKS: "" }, { exit: 2, writeSummary: false });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/^::error /m);
+    });
+
+    it("fails the job when the archiver was killed, even though npm's exit code is not 2", async () => {
+      expect((await runStep(script(), { REFRESH: "", REFRESH_LINKS: "" }, { exit: 137, writeSummary: false })).code).toBe(137);
+      // An exit 1 without the summary file means the run never finished: not a list of failed links.
+      expect((await runStep(script(), { REFRESH: "", REFRESH_LINKS: "" }, { exit: 1, writeSummary: false })).code).toBe(1);
+    });
+
+    it("refreshes only the chosen links with --refresh --links FILE, or every link with --refresh", async () => {
+      const some = await runStep(script(), { REFRESH: "true", REFRESH_LINKS: "/tmp/refresh links.txt" }, { exit: 0, writeSummary: true });
+      expect(some.args).toEqual(expect.arrayContaining(["--refresh", "--links", "/tmp/refresh links.txt"]));
+      const all = await runStep(script(), { REFRESH: "true", REFRESH_LINKS: "" }, { exit: 0, writeSummary: true });
+      expect(all.args).toContain("--refresh");
+      expect(all.args).not.toContain("--links");
+    });
+  });
+});
+
+describe("ci.yml", () => {
+  it("runs npm ci, the typecheck and the tests on every pull request, with Node from .nvmrc", () => {
+    expect(Object.keys(ci.on)).toContain("pull_request");
+    const steps = ci.jobs.test!.steps;
+    const runs = steps.map((s) => s.run ?? "");
+    const i = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    expect(i(/^npm ci\b/)).toBeGreaterThanOrEqual(0);
+    expect(i(/^npm run typecheck$/)).toBeGreaterThan(i(/^npm ci\b/));
+    expect(i(/^npm test$/)).toBeGreaterThan(i(/^npm ci\b/));
+    expect(steps.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with).toMatchObject({ "node-version-file": ".nvmrc", cache: "npm" });
+  });
+
+  it("reads only, and points the browser tests at the runner's Google Chrome", () => {
+    expect(ci.permissions).toEqual({ contents: "read" });
+    expect(ci.jobs.test!.env?.CHROMIUM_PATH).toBe("/usr/bin/google-chrome");
+    expect(allSteps(ci).some((s) => /apt-get install/.test(s.run ?? ""))).toBe(false);
+  });
+});
+
+describe("backfill.yml", () => {
+  const shardJob = backfill.jobs.archive!;
+
+  it("is started by hand with a shard count that defaults to 4", () => {
+    expect(Object.keys(backfill.on)).toEqual(["workflow_dispatch"]);
+    expect(backfill.on.workflow_dispatch.inputs.shards).toMatchObject({ type: "number", default: 4 });
+    expect(backfill.permissions).toEqual({ contents: "write", pages: "write", "id-token": "write" });
+    // The same group as pages.yml: a backfill and a normal run would capture the same links.
+    expect(backfill.concurrency).toEqual({ group: "pages", "cancel-in-progress": false });
+  });
+
+  it("runs a job matrix over the shard indexes, passing --shard i/N to the archive and the commit back", () => {
+    expect(shardJob.strategy?.matrix?.shard).toBe("${{ fromJSON(needs.plan.outputs.indexes) }}");
+    expect(shardJob.strategy?.["fail-fast"]).toBe(false);
+    expect(shardJob.strategy?.["max-parallel"]).toBeGreaterThanOrEqual(1);
+    expect(shardJob.strategy?.["max-parallel"]).toBeLessThanOrEqual(20);
+    expect(shardJob.env?.SHARD).toBe("${{ matrix.shard }}/${{ needs.plan.outputs.count }}");
+    const runs = shardJob.steps.map((s) => s.run ?? "");
+    expect(runs.find((r) => r.includes("npm run archive"))).toContain('--shard "$SHARD"');
+    expect(runs.find((r) => r.includes("scripts/ci/commit-back.ts"))).toContain('--shard "$SHARD"');
+  });
+
+  it("builds once after every shard, even when one failed, and deploys that build", () => {
+    const build = backfill.jobs.build!;
+    expect([build.needs].flat()).toEqual(expect.arrayContaining(["archive"]));
+    expect(build.if).toContain("!cancelled()");
+    expect(build.steps.some((s) => /npm run build\b/.test(s.run ?? ""))).toBe(true);
+    expect(build.steps.some((s) => s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "_site")).toBe(true);
+    const deploy = backfill.jobs.deploy!;
+    expect(deploy.needs).toBe("build");
+    expect(deploy.if).toContain("needs.build.result == 'success'");
+    expect(deploy.environment).toMatchObject({ name: "github-pages" });
+    expect(deploy.steps.some((s) => s.uses?.startsWith("actions/deploy-pages@"))).toBe(true);
+  });
+
+  it("turns the shards input into the matrix's indexes, and refuses a count the matrix cannot run", async () => {
+    const plan = backfill.jobs.plan!.steps.find((s) => s.id === "plan")!;
+    expect(plan.env?.SHARDS).toBe("${{ inputs.shards }}");
+    const dir = await mkdtemp(path.join(tmpdir(), "wf-plan-"));
+    try {
+      const output = path.join(dir, "out");
+      await writeFile(output, "");
+      const ok = await runStep(plan.run!, { SHARDS: "4", GITHUB_OUTPUT: output }, { exit: 0, writeSummary: false });
+      expect(ok.code).toBe(0);
+      expect(await readFile(output, "utf8")).toBe("count=4\nindexes=[1,2,3,4]\n");
+      const values = JSON.parse(/indexes=(.*)/.exec(await readFile(output, "utf8"))![1]!) as number[];
+      expect(values).toEqual([1, 2, 3, 4]);
+      for (const bad of ["0", "257", "abc", "2; echo hi", "08", ""]) {
+        expect((await runStep(plan.run!, { SHARDS: bad, GITHUB_OUTPUT: output }, { exit: 0, writeSummary: false })).code, bad).not.toBe(0);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("tolerates a shard's exit 1 but fails it on exit 2", async () => {
+    const script = shardJob.steps.find((s) => (s.run ?? "").includes("npm run archive"))!.run!;
+    const one = await runStep(script, { SHARD: "2/4" }, { exit: 1, writeSummary: true });
+    expect(one.code).toBe(0);
+    expect(one.args).toEqual(expect.arrayContaining(["--shard", "2/4"]));
+    expect((await runStep(script, { SHARD: "2/4" }, { exit: 2, writeSummary: false })).code).toBe(2);
+  });
+});
+
+describe("the Node version", () => {
+  it("is 24 in .nvmrc, and package.json accepts Node 22.12 or newer", () => {
+    expect(readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim()).toBe("24");
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines?: { node?: string } };
+    expect(pkg.engines?.node).toBe(">=22.12");
+  });
+});
+
+const summary = (over: Partial<ArchiveSummary> = {}): ArchiveSummary => ({
+  linksFile: "links.txt",
+  total: 5,
+  captured: 3,
+  unchanged: 0,
+  alreadyCached: 1,
+  failed: 1,
+  badLines: [],
+  duplicates: 0,
+  failures: [
+    {
+      link: { url: "https://example.org/gone", hash: "a".repeat(32), line: 14 },
+      outcome: "failed",
+      code: "ARCHIVE_HTTP_STATUS",
+      reason: "HTTP 404 Not Found",
+    },
+  ],
+  durationMs: 1234,
+  ...over,
+});
+
+describe("commit-message.ts", () => {
+  it('says what happened in the subject: "archive: 3 captured, 1 failed"', () => {
+    expect(commitSubject(summary())).toBe("archive: 3 captured, 1 failed");
+    expect(commitSubject(summary({ captured: 0, failed: 0, failures: [] }))).toBe("archive: 0 captured");
+    expect(commitSubject(summary({ unchanged: 2, badLines: [{ line: 3, text: "htp://x", reason: "not an http(s) URL" }] }))).toBe(
+      "archive: 3 captured, 2 unchanged, 1 failed, 1 bad line",
+    );
+    expect(commitSubject(summary(), { shard: "2/4" })).toBe("archive (shard 2/4): 3 captured, 1 failed");
+    expect(commitSubject(undefined)).toBe("archive: update captures");
+  });
+
+  it("lists each failed link with its line and reason, and ends with [skip ci]", () => {
+    const message = commitMessage(summary());
+    const lines = message.trimEnd().split("\n");
+    expect(lines[0]).toBe("archive: 3 captured, 1 failed");
+    expect(lines[1]).toBe("");
+    expect(message).toContain("- https://example.org/gone (line 14): ARCHIVE_HTTP_STATUS: HTTP 404 Not Found");
+    expect(lines.at(-1)).toBe(SKIP_CI);
+  });
+
+  it("keeps a stranger's error text on one line, and counts failures past the limit", () => {
+    const many = Array.from({ length: 25 }, (_, i) => ({
+      link: { url: `https://example.org/${i}`, hash: "b".repeat(32), line: i + 1 },
+      outcome: "failed" as const,
+      code: "ARCHIVE_FETCH",
+      reason: "line one\nline two\u0007",
+    }));
+    const message = commitMessage(summary({ failed: 25, failures: many }));
+    expect(message).toContain("ARCHIVE_FETCH: line one line two\n");
+    expect(message).toContain("- … and 5 more");
+    expect(message.split("\n").filter((l) => l.startsWith("- https://"))).toHaveLength(20);
+  });
+});
+
+describe("refresh-links.ts", () => {
+  const links = "# reading list\nhttps://example.org/a\nhttps://example.org/b/\n\nhttps://example.org/c\n";
+
+  it('reads "all", nothing, or URLs separated by spaces or newlines, matched exactly against links.txt', () => {
+    expect(planRefresh("", links)).toEqual({ kind: "none" });
+    expect(planRefresh("  \n ", links)).toEqual({ kind: "none" });
+    expect(planRefresh("ALL", links)).toEqual({ kind: "all" });
+    expect(planRefresh("https://example.org/c\nhttps://example.org/a https://example.org/a", links)).toEqual({
+      kind: "some",
+      urls: ["https://example.org/c", "https://example.org/a"],
+      unknown: [],
+    });
+    // The capture key is the md5 of the URL as written, so a missing trailing slash is another link.
+    expect(planRefresh("https://example.org/b", links)).toEqual({ kind: "some", urls: [], unknown: ["https://example.org/b"] });
+  });
+
+  it("writes the chosen URLs to a links file of their own, and treats shell syntax as an unknown URL", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "refresh-"));
+    try {
+      const linksFile = path.join(dir, "links.txt");
+      await writeFile(linksFile, links);
+      const hostile = '$(touch pwned) `touch pwned` ";touch pwned;#';
+      const out = await prepareRefresh(`https://example.org/a ${hostile}`, linksFile, dir);
+      expect(out.refresh).toBe(true);
+      expect(await readFile(out.links, "utf8")).toBe("https://example.org/a\n");
+      expect(out.warnings.length).toBeGreaterThan(0);
+      expect(existsSync(path.join(dir, "pwned"))).toBe(false);
+      expect(await prepareRefresh("all", linksFile, dir)).toEqual({ refresh: true, links: "", warnings: [] });
+      await expect(prepareRefresh("https://elsewhere.example/", linksFile, dir)).rejects.toThrow(/None of the URLs to refresh/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("commit-back.ts, against real git repositories", () => {
+  let root: string;
+  const saved = { ...process.env };
+  const id = ["-c", "user.name=Owner", "-c", "user.email=owner@example.org"];
+  const sh = (cwd: string, args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const HASH_1 = `0000000a${"c".repeat(24)}`; // shard 1 of 2: 0x0000000a is even
+  const HASH_2 = `0000000b${"c".repeat(24)}`; // shard 2 of 2
+
+  /** A bare origin with one commit on main, a shallow clone for the workflow, and a full clone for the owner. */
+  async function setup(name: string) {
+    const dir = path.join(root, name);
+    await mkdir(dir);
+    sh(dir, ["init", "--quiet", "--bare", "-b", "main", "origin.git"]);
+    const origin = path.join(dir, "origin.git");
+    sh(dir, ["clone", "--quiet", origin, "owner"]);
+    const owner = path.join(dir, "owner");
+    await writeFile(path.join(owner, "links.txt"), "https://example.org/a\n");
+    await mkdir(path.join(owner, "cache", HASH_1), { recursive: true });
+    await writeFile(path.join(owner, "cache", HASH_1, "index.html"), "old\n");
+    sh(owner, ["add", "."]);
+    sh(owner, [...id, "commit", "--quiet", "-m", "links"]);
+    sh(owner, ["push", "--quiet", "origin", "HEAD:main"]);
+    // As actions/checkout does by default: one commit deep.
+    sh(dir, ["clone", "--quiet", "--depth", "1", `file://${origin}`, "runner"]);
+    return { origin, owner, runner: path.join(dir, "runner") };
+  }
+
+  async function ownerPushes(owner: string, file: string, content: string) {
+    await mkdir(path.dirname(path.join(owner, file)), { recursive: true });
+    await writeFile(path.join(owner, file), content);
+    sh(owner, ["add", "."]);
+    sh(owner, [...id, "commit", "--quiet", "-m", `owner edits ${file}`]);
+    sh(owner, ["push", "--quiet", "origin", "HEAD:main"]);
+  }
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), "commit-back-"));
+    // Keep the machine's git configuration (signing, hooks, default branch) out of the test.
+    const empty = path.join(root, "gitconfig");
+    await writeFile(empty, "");
+    Object.assign(process.env, { GIT_CONFIG_GLOBAL: empty, GIT_CONFIG_NOSYSTEM: "1" });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("knows which hash a cache path belongs to", () => {
+    expect(hashOfCachePath(`cache/${HASH_1}/index.html`)).toBe(HASH_1);
+    expect(hashOfCachePath(`cache/${HASH_1}/img/a.webp`)).toBe(HASH_1);
+    expect(hashOfCachePath(`cache/_failures/${HASH_2}.json`)).toBe(HASH_2);
+    expect(hashOfCachePath("cache/README.md")).toBeUndefined();
+    expect(hashOfCachePath(`site/${HASH_1}/index.html`)).toBeUndefined();
+  });
+
+  it("commits nothing when the run changed nothing", async () => {
+    const { runner } = await setup("nothing");
+    const result = await commitBack({ cwd: runner, branch: "main", log: () => {} });
+    expect(result).toMatchObject({ committed: false, files: 0, pushAttempts: 0 });
+  });
+
+  it("rebases onto a main that moved and pushes again, from a one-commit-deep clone, as github-actions[bot]", async () => {
+    const { origin, owner, runner } = await setup("moved");
+    await mkdir(path.join(runner, "cache", HASH_2), { recursive: true });
+    await writeFile(path.join(runner, "cache", HASH_2, "index.html"), "new capture\n");
+    await writeFile(path.join(runner, "cache", HASH_1, "index.html"), "refreshed\n");
+    const summaryFile = path.join(root, "moved-summary.json");
+    await writeFile(summaryFile, JSON.stringify(summary()));
+    // The owner pushes another link while the workflow is archiving.
+    await ownerPushes(owner, "links.txt", "https://example.org/a\nhttps://example.org/b\n");
+
+    const lines: string[] = [];
+    const result = await commitBack({ cwd: runner, branch: "main", summaryFile, delayMs: () => 0, log: (l) => lines.push(l) });
+    expect(result).toMatchObject({ committed: true, files: 2, pushAttempts: 2, subject: "archive: 3 captured, 1 failed" });
+    expect(lines.join("\n")).toMatch(/main moved since checkout; rebasing/);
+
+    const log = sh(origin, ["log", "--format=%an <%ae>|%s", "main"]).trim().split("\n");
+    expect(log[0]).toBe("github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|archive: 3 captured, 1 failed");
+    expect(log[1]).toMatch(/owner edits links.txt$/);
+    expect(sh(origin, ["log", "-1", "--format=%B", "main"])).toContain(SKIP_CI);
+    expect(sh(origin, ["show", "main:links.txt"])).toContain("https://example.org/b");
+    expect(sh(origin, ["show", `main:cache/${HASH_2}/index.html`])).toBe("new capture\n");
+  });
+
+  it("commits only its own shard's capture folders and failure records", async () => {
+    const { origin, runner } = await setup("shard");
+    await mkdir(path.join(runner, "cache", HASH_2), { recursive: true });
+    await writeFile(path.join(runner, "cache", HASH_2, "index.html"), "shard 2\n");
+    await mkdir(path.join(runner, "cache", "_failures"), { recursive: true });
+    await writeFile(path.join(runner, "cache", "_failures", `${HASH_2}.json`), "{}\n");
+    await writeFile(path.join(runner, "cache", HASH_1, "index.html"), "shard 1 changed\n");
+    await writeFile(path.join(runner, "cache", "stray.txt"), "not a capture\n");
+
+    const result = await commitBack({ cwd: runner, branch: "main", shard: { index: 2, count: 2 }, delayMs: () => 0, log: () => {} });
+    expect(result.committed).toBe(true);
+    expect(result.files).toBe(2);
+    expect(result.skipped.sort()).toEqual([`cache/${HASH_1}/index.html`, "cache/stray.txt"]);
+    const changed = sh(origin, ["show", "--name-only", "--format=%s", "main"]).trim().split("\n");
+    expect(changed[0]).toBe("archive (shard 2/2): update captures");
+    expect(changed.slice(1).filter(Boolean).sort()).toEqual([`cache/${HASH_2}/index.html`, `cache/_failures/${HASH_2}.json`]);
+  });
+
+  it("lets parallel shards push without conflicts, each rebasing onto the others", async () => {
+    const { origin, runner } = await setup("parallel");
+    const other = path.join(root, "parallel", "runner-2");
+    sh(path.dirname(other), ["clone", "--quiet", "--depth", "1", `file://${origin}`, "runner-2"]);
+    await mkdir(path.join(runner, "cache", HASH_2), { recursive: true });
+    await writeFile(path.join(runner, "cache", HASH_2, "index.html"), "from shard 2\n");
+    await writeFile(path.join(other, "cache", HASH_1, "index.html"), "from shard 1\n");
+    const [a, b] = await Promise.all([
+      commitBack({ cwd: runner, branch: "main", shard: { index: 2, count: 2 }, delayMs: () => 10, log: () => {} }),
+      commitBack({ cwd: other, branch: "main", shard: { index: 1, count: 2 }, delayMs: () => 10, log: () => {} }),
+    ]);
+    expect(a.committed && b.committed).toBe(true);
+    expect(sh(origin, ["show", `main:cache/${HASH_2}/index.html`])).toBe("from shard 2\n");
+    expect(sh(origin, ["show", `main:cache/${HASH_1}/index.html`])).toBe("from shard 1\n");
+  });
+
+  it("stops with a clear error, and no rebase left half done, when main changed the same capture", async () => {
+    const { runner, owner } = await setup("conflict");
+    await writeFile(path.join(runner, "cache", HASH_1, "index.html"), "refreshed by the workflow\n");
+    await ownerPushes(owner, `cache/${HASH_1}/index.html`, "edited by the owner\n");
+    await expect(commitBack({ cwd: runner, branch: "main", delayMs: () => 0, log: () => {} })).rejects.toThrow(/Could not rebase the captures onto origin\/main/);
+    expect(existsSync(path.join(runner, ".git", "rebase-merge"))).toBe(false);
+    expect(existsSync(path.join(runner, ".git", "rebase-apply"))).toBe(false);
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * `npm run bench`: measures the archiver and the build on this machine, in one run, with no internet (issue 5).
+ *   a  baseline: jsdom + Readability + sanitize-html over the same page bytes, sequentially, one process
+ *   b  the archiver's full run over those pages served from 127.0.0.1 with real images: wall, pages/s, peak RSS, ratio to a
+ *   c  a second run with nothing new, and a no-op rerun over 1,000 cached links (target ≤ 1 s, no HTML parsed)
+ *   d+e  the build of a synthetic cache against bare Eleventy + bare Pagefind, and a rebuild (tools/bench/build.ts)
+ * Each measured part runs in a child process so its peak RSS is its own. (a) and (b) run in alternation, --rounds
+ * times (default 2), and each is reported from its fastest round: on a shared machine a neighbour's burst slows one
+ * run or the other, and the fastest round of each is the least disturbed. Every round's wall time is kept too.
+ * Prints a table and writes every figure to .bench/results.json (or --out FILE). Flags: --pages N (default 390 = 3 ×
+ * the 130 fixture pages), --rounds N, --captures N (build, default 10000), --quick (40 pages, 200 captures, one
+ * round), --workers N (passed to the archiver), --no-build, --out FILE.
+ */
+import "../src/cli/require-node.ts";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { ArchiveRunFigures } from "./bench/archive-run.ts";
+import type { BaselineFigures } from "./bench/baseline.ts";
+import { benchBuild, type BuildBenchFigures } from "./bench/build.ts";
+import { runChild, type ChildRun } from "./bench/child.ts";
+import { writeCachedLinks } from "./bench/noop.ts";
+import { fixturePages, prepareWorkload } from "./bench/workload.ts";
+import { isMain } from "../src/cli/is-main.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const HERE = fileURLToPath(new URL("./bench/", import.meta.url));
+
+/** The build half's figures: (d) the 10,000-capture build against bare Eleventy + Pagefind, (e) a rebuild. */
+export type BuildFigures = BuildBenchFigures;
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpus: number; availableParallelism: number; cpuModel: string; memoryBytes: number; node: string; platform: string };
+  workload: { pages: number; fixturePages: number; pageBytes: number; distinctImages: number; imageReferences: number; imageBytes: number };
+  /** The fastest of `rounds` baseline runs; `roundsMs` holds every round's wall time. */
+  baseline: BaselineFigures & { processMs: number; roundsMs: number[] };
+  /** The fastest of `rounds` archive runs, each into an empty cache; `roundsMs` holds every round's wall time. */
+  archive: ArchiveRunFigures & {
+    processMs: number;
+    roundsMs: number[];
+    pagesPerSecond: number;
+    msPerPage: number;
+    ratioToBaseline: number;
+    imagesStored: number;
+  };
+  rerun: ArchiveRunFigures & { processMs: number };
+  noop: ArchiveRunFigures & { processMs: number };
+  build: (BuildFigures & { measured: true }) | { measured: false; reason: string };
+  targets: Record<string, { target: string; value: number | null; met: boolean | null }>;
+}
+
+export interface BenchOptions {
+  pages: number;
+  rounds: number;
+  captures: number;
+  noopLinks: number;
+  workers?: number;
+  build: boolean;
+  out: string;
+  workDir: string;
+  log: (line: string) => void;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pages: { type: "string" },
+      rounds: { type: "string" },
+      captures: { type: "string" },
+      quick: { type: "boolean", default: false },
+      workers: { type: "string" },
+      "no-build": { type: "boolean", default: false },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      "Usage: npm run bench -- [--pages N] [--rounds N] [--captures N] [--quick] [--workers N] [--no-build] [--out FILE]\n" +
+        "Measures the archiver against a baseline and the build against bare Eleventy + Pagefind; needs no internet.\n",
+    );
+    process.exit(0);
+  }
+  const count = (name: string, value: string | undefined, fallback: number, min: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${value}"`);
+    return n;
+  };
+  const quick = values.quick === true;
+  return {
+    pages: count("pages", values.pages, quick ? 40 : 3 * fixturePages().length, 1),
+    rounds: count("rounds", values.rounds, quick ? 1 : 2, 1),
+    captures: count("captures", values.captures, quick ? 200 : 10_000, 1),
+    noopLinks: 1000,
+    workers: values.workers === undefined ? undefined : count("workers", values.workers, 0, 0),
+    build: values["no-build"] !== true,
+    out: path.resolve(values.out ?? path.join(ROOT, ".bench", "results.json")),
+    workDir: path.join(ROOT, ".bench", "work"),
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const { log } = options;
+  await rm(options.workDir, { recursive: true, force: true });
+  await mkdir(options.workDir, { recursive: true });
+  const machine = {
+    cpus: os.cpus().length,
+    availableParallelism: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
+    memoryBytes: os.totalmem(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+
+  log(`making ${options.pages} pages with images`);
+  const workload = await prepareWorkload({ pages: options.pages, dir: options.workDir });
+  let baseline, archive, rerun, noop;
+  try {
+    const list = path.join(options.workDir, "pages.txt");
+    await writeFile(list, `${workload.files.join("\n")}\n`);
+    const linksFile = path.join(options.workDir, "links.txt");
+    await writeFile(linksFile, `${workload.urls.join("\n")}\n`);
+    const cacheDir = path.join(options.workDir, "cache");
+    const flags = [
+      "--links", linksFile,
+      "--cache", cacheDir,
+      "--allow-private-network",
+      "--progress", "quiet",
+      ...(options.workers === undefined ? [] : ["--workers", String(options.workers)]),
+    ]; // prettier-ignore
+    const baselines: Array<ChildRun<BaselineFigures>> = [];
+    const archives: Array<ChildRun<ArchiveRunFigures>> = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      const of = options.rounds > 1 ? ` (round ${round} of ${options.rounds})` : "";
+      log(`(a) baseline: jsdom + Readability + sanitize-html over ${options.pages} pages${of}`);
+      baselines.push(await runChild<BaselineFigures>(path.join(HERE, "baseline.ts"), [list]));
+      await rm(cacheDir, { recursive: true, force: true });
+      log(`(b) the archiver over the same ${options.pages} pages${of}`);
+      archives.push(await runChild<ArchiveRunFigures>(path.join(HERE, "archive-run.ts"), flags));
+    }
+    baseline = { ...fastest(baselines), roundsMs: baselines.map((run) => run.result.wallMs) };
+    archive = { ...fastest(archives), roundsMs: archives.map((run) => run.result.wallMs) };
+    log("(c) the archiver again, nothing new");
+    rerun = await runChild<ArchiveRunFigures>(path.join(HERE, "archive-run.ts"), flags);
+  } finally {
+    await workload.close();
+  }
+  const noopDir = path.join(options.workDir, "noop");
+  const cached = await writeCachedLinks({ dir: noopDir, count: options.noopLinks });
+  log(`(c) a no-op rerun over ${options.noopLinks} cached links`);
+  noop = await runChild<ArchiveRunFigures>(path.join(HERE, "archive-run.ts"), [
+    "--links", cached.linksFile, "--cache", cached.cacheDir, "--progress", "quiet",
+  ]); // prettier-ignore
+
+  let build: BenchResults["build"] = { measured: false, reason: "--no-build" };
+  if (options.build) {
+    log(`(d, e) the build of ${options.captures} captures, bare Eleventy + Pagefind, a rebuild`);
+    build = { measured: true, ...(await benchBuild({ captures: options.captures, workDir: path.join(options.workDir, "build"), log })) };
+  }
+
+  const stored = await countStoredImages(path.join(options.workDir, "cache"));
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    machine,
+    workload: {
+      pages: options.pages,
+      fixturePages: fixturePages().length,
+      pageBytes: workload.pageBytes,
+      distinctImages: workload.images.length,
+      imageReferences: workload.imageReferences,
+      imageBytes: workload.images.reduce((sum, image) => sum + image.bytes, 0),
+    },
+    baseline: { ...baseline.result, processMs: baseline.processMs, roundsMs: baseline.roundsMs },
+    archive: {
+      ...archive.result,
+      processMs: archive.processMs,
+      roundsMs: archive.roundsMs,
+      pagesPerSecond: archive.result.captured / (archive.result.wallMs / 1000),
+      msPerPage: archive.result.wallMs / archive.result.links,
+      ratioToBaseline: archive.result.wallMs / baseline.result.wallMs,
+      imagesStored: stored,
+    },
+    rerun: { ...rerun.result, processMs: rerun.processMs },
+    noop: { ...noop.result, processMs: noop.processMs },
+    build,
+    targets: {},
+  };
+  const target = (name: string, text: string, value: number | null, met: boolean | null) => (results.targets[name] = { target: text, value, met });
+  target("archiveRatio", "archive wall ≤ 0.5 × baseline", results.archive.ratioToBaseline, results.archive.ratioToBaseline <= 0.5);
+  target("noopRerun", `no-op rerun of ${options.noopLinks} links ≤ 1000 ms, no HTML parsed`, noop.result.wallMs, noop.result.wallMs <= 1000 && noop.result.pagesParsed === 0);
+  const measured = build.measured ? build : undefined;
+  target("buildRatio", "build ≤ 1.5 × (bare Eleventy + bare Pagefind)", measured?.ratio ?? null, measured ? measured.ratio <= 1.5 : null);
+  target("buildMemory", "build peak RSS < 2 GB", measured?.buildPeakRssBytes ?? null, measured ? measured.buildPeakRssBytes < 2 * 1024 ** 3 : null);
+  await mkdir(path.dirname(options.out), { recursive: true });
+  await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  return results;
+}
+
+/** The run with the least wall time. */
+function fastest<T extends { wallMs: number }>(runs: Array<ChildRun<T>>): ChildRun<T> {
+  return runs.reduce((best, run) => (run.result.wallMs < best.result.wallMs ? run : best));
+}
+
+async function countStoredImages(cacheDir: string): Promise<number> {
+  const { readdir } = await import("node:fs/promises");
+  let count = 0;
+  for (const entry of await readdir(cacheDir, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isDirectory() || !/^[0-9a-f]{32}$/.test(entry.name)) continue;
+    for (const file of await readdir(path.join(cacheDir, entry.name))) if (/\.(?:webp|avif)$/.test(file)) count += 1;
+  }
+  return count;
+}
+
+const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+/** "; fastest of 37.5 s, 41.2 s" when there was more than one round. */
+const rounds = (roundsMs: number[]) => (roundsMs.length > 1 ? `; fastest of ${roundsMs.map(ms).join(", ")}` : "");
+
+export function formatResults(r: BenchResults): string {
+  const m = r.machine;
+  const rows: Array<[string, string, string]> = [
+    [
+      "(a) baseline",
+      `${ms(r.baseline.wallMs)}  ${r.baseline.msPerPage.toFixed(0)} ms/page`,
+      `peak ${mb(r.baseline.peakRssBytes)}, ${r.baseline.pages} pages, ${r.baseline.articles} articles${rounds(r.baseline.roundsMs)}`,
+    ],
+    [
+      "(b) archive",
+      `${ms(r.archive.wallMs)}  ${r.archive.pagesPerSecond.toFixed(1)} pages/s`,
+      `peak ${mb(r.archive.peakRssBytes)}, ${r.archive.captured}/${r.archive.links} captured, ${r.archive.workers} workers, ${r.archive.imagesEncoded} images encoded for ${r.archive.imagesStored} stored${rounds(r.archive.roundsMs)}`,
+    ],
+    ["    ratio to (a)", r.archive.ratioToBaseline.toFixed(2), `target ≤ 0.5: ${r.targets.archiveRatio?.met ? "met" : "NOT met"}`],
+    ["(c) rerun, nothing new", ms(r.rerun.wallMs), `${r.rerun.alreadyCached} cached, ${r.rerun.pagesParsed} parsed, ${r.rerun.workersStarted} workers started; process ${ms(r.rerun.processMs)}`],
+    [
+      `    no-op, ${r.noop.links} links`,
+      ms(r.noop.wallMs),
+      `${r.noop.pagesParsed} parsed, peak ${mb(r.noop.peakRssBytes)}; process ${ms(r.noop.processMs)}; target ≤ 1 s: ${r.targets.noopRerun?.met ? "met" : "NOT met"}`,
+    ],
+  ];
+  if (r.build.measured) {
+    const b = r.build;
+    rows.push(
+      [`(d) build, ${b.captures} captures`, ms(b.buildMs), `peak ${mb(b.buildPeakRssBytes)}; target < 2 GB: ${r.targets.buildMemory?.met ? "met" : "NOT met"}`],
+      ["    bare Eleventy + Pagefind", ms(b.bareMs), `peak ${mb(b.barePeakRssBytes)}`],
+      ["    ratio", b.ratio.toFixed(2), `target ≤ 1.5: ${r.targets.buildRatio?.met ? "met" : "NOT met"}`],
+      ["(e) rebuild, one capture added", ms(b.rebuildMs), `peak ${mb(b.rebuildPeakRssBytes)}`],
+    );
+  } else {
+    rows.push(["(d, e) build", "not measured", r.build.reason]);
+  }
+  const width = Math.max(...rows.map(([a]) => a.length));
+  const valueWidth = Math.max(...rows.map(([, b]) => b.length));
+  return [
+    `Machine: ${m.cpus} × ${m.cpuModel} (${m.availableParallelism} usable), ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GB, Node ${m.node}, ${m.platform}`,
+    `Workload: ${r.workload.pages} pages (the ${r.workload.fixturePages} fixture pages repeated), ${mb(r.workload.pageBytes)} of HTML, ${r.workload.imageReferences} <img> of ${r.workload.distinctImages} distinct 1–2 MP images`,
+    "",
+    ...rows.map(([a, b, c]) => `${a.padEnd(width)}  ${b.padEnd(valueWidth)}  ${c}`),
+  ].join("\n");
+}
+
+if (isMain(import.meta.url)) {
+  try {
+    const options = parseBenchArgs(process.argv.slice(2));
+    const results = await runBench(options);
+    process.stdout.write(`${formatResults(results)}\n\nAll figures: ${path.relative(process.cwd(), options.out)}\n`);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 2;
+  }
+}
