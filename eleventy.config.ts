@@ -1,81 +1,11 @@
 /**
- * Eleventy wiring, and nothing else: input folder, global data from cache/, filters, passthrough of capture files.
- * Captures reach the templates as data only (site/ is the only input folder, so cache/ is never read as templates)
- * and their HTML is inserted with `| safe` from a filter, so archived text is never evaluated as a template.
- * `npm run build` (scripts/build.ts) calls configureSite with the cache and config it was given; the default export
- * lets `tsx node_modules/.bin/eleventy --config=eleventy.config.ts` work too.
+ * `tsx node_modules/.bin/eleventy --config=eleventy.config.ts`: the site from cache/ and site.config.json, wired by
+ * src/site/eleventy.ts. `npm run build` does not read this file: it calls the same wiring with the options it was given.
  */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { UserConfig } from "@11ty/eleventy";
-import { loadSiteConfig, type SiteConfig } from "./src/site/config.ts";
-import { loadArchive, type Archive, type Capture } from "./src/site/data.ts";
-import { siteFilters } from "./src/site/filters.ts";
-
-export const SITE_DIR = fileURLToPath(new URL("./site/", import.meta.url));
-
-export interface SiteInput {
-  site: SiteConfig;
-  archive: Archive;
-  /** Captures whose mirror page this run renders (all by default; buildSite renders them in batches). */
-  mirrors?: Capture[];
-  /** Site paths of the search bundles, primary first (src/site/search-index.ts). */
-  searchBundles?: string[];
-  /** Pass site/assets through. */
-  copySiteAssets?: boolean;
-  /** Pass the captures' files through Eleventy (false: the caller copies them, as buildSite does at scale). */
-  copyCaptureFiles?: boolean;
-}
-
-/** Failure rows are short: more of them fit a page than capture summaries. */
-const FAILURES_PER_PAGE = 200;
-
-/** Always at least one (empty) page, so an empty archive still gets an index. */
-function chunk<T>(items: T[], size: number): T[][] {
-  const pages: T[][] = [];
-  for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size));
-  return pages.length > 0 ? pages : [[]];
-}
-
-export function configureSite(
-  eleventyConfig: UserConfig,
-  { site, archive, mirrors = archive.captures, searchBundles = ["/pagefind/"], copySiteAssets = true, copyCaptureFiles = true }: SiteInput,
-): void {
-  eleventyConfig.setIncludesDirectory("_includes");
-  eleventyConfig.setTemplateFormats(["njk"]);
-  // Titles and bylines come from strangers: every {{ value }} is escaped unless a template says | safe.
-  eleventyConfig.setNunjucksEnvironmentOptions({ autoescape: true, throwOnUndefined: false });
-  eleventyConfig.setUseGitIgnore(false);
-
-  eleventyConfig.addGlobalData("site", site);
-  eleventyConfig.addGlobalData("captures", archive.captures);
-  eleventyConfig.addGlobalData("mirrors", mirrors);
-  // Pagination sizes are fixed in front matter; cutting the pages here lets site.config.json set the size.
-  eleventyConfig.addGlobalData("indexPages", chunk(archive.captures, site.pageSize));
-  eleventyConfig.addGlobalData("sites", archive.sites);
-  // One page per site and page number: a site with thousands of captures gets pages of site.pageSize like the index.
-  eleventyConfig.addGlobalData(
-    "sitePages",
-    archive.sites.flatMap((group) => chunk(group.captures, site.pageSize).map((captures, i, all) => ({ group, captures, pageNumber: i + 1, pageCount: all.length }))),
-  );
-  eleventyConfig.addGlobalData("failures", archive.failures);
-  eleventyConfig.addGlobalData("failurePages", chunk(archive.failures, FAILURES_PER_PAGE));
-  eleventyConfig.addGlobalData("problems", archive.problems);
-  eleventyConfig.addGlobalData("searchBundles", searchBundles);
-
-  for (const [name, filter] of Object.entries(siteFilters(site))) eleventyConfig.addFilter(name, filter);
-
-  if (copySiteAssets) eleventyConfig.addPassthroughCopy({ [path.join(SITE_DIR, "assets")]: "assets" });
-  // One entry per file, never the whole folder: index.html there is the raw capture (front matter and all), and
-  // only files the loader allowed (images, the stored pdf or image) may be served from the owner's origin.
-  // buildSite copies them itself: thousands of one-file passthrough entries slow Eleventy down.
-  if (!copyCaptureFiles) return;
-  for (const capture of archive.captures) {
-    for (const asset of capture.assets) {
-      eleventyConfig.addPassthroughCopy({ [path.join(capture.folder, asset)]: `${capture.hash_url}/${asset}` });
-    }
-  }
-}
+import { loadSiteConfig } from "./src/site/config.ts";
+import { loadArchive } from "./src/site/data.ts";
+import { configureSite } from "./src/site/eleventy.ts";
 
 export default async function (eleventyConfig: UserConfig) {
   const site = await loadSiteConfig("site.config.json");

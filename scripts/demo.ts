@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { resolveConfig } from "../src/archive/config.ts";
 import { BlockedAddressError } from "../src/archive/errors.ts";
-import { createFetcher } from "../src/archive/fetch/fetch.ts";
+import { createFetcher } from "../src/archive/fetch/index.ts";
 import { hashUrl } from "../src/archive/links.ts";
 import { createReporter } from "../src/archive/progress.ts";
 import { archiveLinks } from "../src/archive/run.ts";

@@ -8,7 +8,8 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeText } from "./parse/decode.ts";
 import { EmptyCaptureError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
-import { contentKey, encodeImage, localizeImages, type EncodedImageCache } from "./images/images.ts";
+import { contentKey, encodeImage, type EncodedImageCache } from "./images/encode.ts";
+import { localizeImages } from "./images/localize.ts";
 import type { ExtractPool } from "./parse/pool.ts";
 import { countWords, sanitizeArticle } from "./sanitize.ts";
 import {

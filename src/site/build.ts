@@ -11,7 +11,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Eleventy } from "@11ty/eleventy";
 import pLimit from "p-limit";
-import { configureSite, SITE_DIR } from "../../eleventy.config.ts";
+import { configureSite, SITE_DIR } from "./eleventy.ts";
 import type { SiteConfig } from "./config.ts";
 import { loadArchive, type ArchiveProblem, type Capture } from "./data.ts";
 import { bundlePaths, createSearchIndexer, DEFAULT_PARTITION_SIZE, partitionCaptures, type SearchPartition } from "./search-index.ts";

@@ -7,7 +7,7 @@ import { Readability } from "@mozilla/readability";
 import { describe, expect, it } from "vitest";
 import { decodeHtml } from "../../src/archive/parse/decode.ts";
 import { parseDocument } from "../../src/archive/parse/dom.ts";
-import { stripScriptsAndStyles } from "../../src/archive/parse/extract.ts";
+import { stripScriptsAndStyles } from "../../src/archive/parse/strip.ts";
 import { ArchiveReadability } from "../../src/archive/parse/readability.ts";
 import { PAGES, readSource } from "../helpers/readability-pages.ts";
 

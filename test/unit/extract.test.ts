@@ -1,6 +1,7 @@
 import { JSDOM } from "jsdom";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { extractArticle, stripScriptsAndStyles } from "../../src/archive/parse/extract.ts";
+import { extractArticle } from "../../src/archive/parse/extract.ts";
+import { stripScriptsAndStyles } from "../../src/archive/parse/strip.ts";
 
 /** Lets a test make jsdom fail on chosen input, the way its CSS parser has failed on real pages in past versions. */
 const jsdomFault: { when: ((html: string) => boolean) | undefined } = vi.hoisted(() => ({ when: undefined }));

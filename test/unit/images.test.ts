@@ -1,6 +1,6 @@
 /** How the images stage reads srcset and <source media>, without a server. */
 import { describe, expect, it } from "vitest";
-import { mediaMatches, parseSrcset, pickFromSrcset } from "../../src/archive/images/images.ts";
+import { mediaMatches, parseSrcset, pickFromSrcset } from "../../src/archive/images/candidates.ts";
 
 describe("parseSrcset", () => {
   it("keeps commas that are part of a URL and splits on the ones between candidates", () => {

@@ -6,8 +6,8 @@
  * Arguments: archive flags. Reports ArchiveRunFigures.
  */
 import { resolveConfig } from "../../src/archive/config.ts";
-import { createFetcher } from "../../src/archive/fetch/fetch.ts";
-import { imageCounts } from "../../src/archive/images/images.ts";
+import { createFetcher } from "../../src/archive/fetch/index.ts";
+import { imageCounts } from "../../src/archive/images/encode.ts";
 import { poolCounts } from "../../src/archive/parse/pool.ts";
 import { archiveLinks } from "../../src/archive/run.ts";
 import { processFigures, report, type ProcessFigures } from "./child.ts";

@@ -1,0 +1,202 @@
+/**
+ * Images stage: article HTML with remote (or data:) images in → the same HTML with every visible image stored in
+ * `dir` as a re-encoded WebP/AVIF named by content hash, and each <img> reduced to src/alt/width/height.
+ * Side effects: downloads through the `download` passed in, writes files in `dir`. Never throws for one image:
+ * a failed image keeps its alt text and is listed in `failures` (issue #2 §6).
+ */
+import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
+import pLimit from "p-limit";
+import { ArchiveError, FetchTimeoutError, ImageError } from "../errors.ts";
+import { messageOf } from "../../util/error.ts";
+import { untilAborted } from "../../util/abort.ts";
+import { PIXEL_MAX } from "./candidates.ts";
+import { contentKey, decodeDataUrl, encodeShared, imageCounts, probeImage, reuse, type EncodedImageCache } from "./encode.ts";
+import { planImages, type ImagePlan } from "./plan.ts";
+import { parseDocument } from "../parse/dom.ts";
+import type { ImageLimits } from "../types.ts";
+
+export interface ImageDownload {
+  body: Buffer;
+  finalUrl: string;
+  mediaType: string;
+}
+
+export interface LocalizeOptions {
+  /** The page's final URL, against which relative and protocol-relative URLs resolve. */
+  baseUrl: string;
+  /** Folder the image files are written into (the capture's temporary folder). */
+  dir: string;
+  limits: ImageLimits;
+  /** Fetches one image within limits.maxBytes; must honour `signal` (the per-image timeout aborts it). */
+  download: (url: string, signal: AbortSignal) => Promise<ImageDownload>;
+  /** The previous capture's folder: an image whose content hash already has a file there is copied, not re-encoded. */
+  reuseDir?: string;
+  /** Images already encoded in this run, shared by its captures: the same bytes on two pages are encoded once. */
+  encoded?: EncodedImageCache;
+}
+
+export interface ImageFailure {
+  url: string;
+  reason: string;
+  code: string;
+}
+
+export interface LocalizeResult {
+  html: string;
+  /** <img> elements that pointed at an image (stored or failed); tracking pixels are not counted. */
+  images: number;
+  failed: number;
+  failures: ImageFailure[];
+  /** Names of the files written into `dir`, each once. */
+  files: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stage
+
+type Outcome =
+  | { kind: "stored"; file: string; width: number; height: number }
+  | { kind: "pixel" }
+  | { kind: "failed"; error: ArchiveError };
+
+interface Stored {
+  file: string;
+  width: number;
+  height: number;
+}
+
+/** planImages over article HTML, parsed in this thread's jsdom window (extract.ts does the same in its worker). */
+export function planImagesOf(html: string, baseUrl: string, maxWidth: number): ImagePlan {
+  // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
+  // No runScripts, no resources: jsdom neither runs nor fetches anything.
+  return planImages(parseDocument(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`).body, baseUrl, maxWidth);
+}
+
+/**
+ * Localizes the images of an article: given its HTML, or the plan the extraction worker already made from it (the
+ * same result, without parsing the article on this thread).
+ */
+export async function localizeImages(article: string | ImagePlan, options: LocalizeOptions): Promise<LocalizeResult> {
+  const { baseUrl, dir, limits, download, reuseDir } = options;
+  const plan = typeof article === "string" ? planImagesOf(article, baseUrl, limits.maxWidth) : article;
+
+  const limit = pLimit(Math.max(1, limits.concurrency));
+  const byUrl = new Map<string, Promise<Outcome>>();
+  const byHash = new Map<string, Promise<Stored>>();
+  const files = new Set<string>();
+
+  const load = (url: string): Promise<Outcome> => {
+    let pending = byUrl.get(url);
+    if (!pending) {
+      pending = limit(() => loadOne(url));
+      byUrl.set(url, pending);
+    }
+    return pending;
+  };
+
+  const loadOne = async (url: string): Promise<Outcome> => {
+    const label = url.startsWith("data:") ? `${url.slice(0, 40)}…` : url;
+    const controller = new AbortController();
+    const started = Date.now();
+    const timeout = new FetchTimeoutError(`Image ${label} took longer than ${limits.timeoutMs} ms`, { url: label });
+    const timer = setTimeout(() => controller.abort(timeout), limits.timeoutMs);
+    try {
+      const body = url.startsWith("data:")
+        ? decodeDataUrl(url, limits.maxBytes, label)
+        : (await untilAborted(download(url, controller.signal), controller.signal)).body;
+      const probe = await untilAborted(probeImage(body, limits, label), controller.signal);
+      if (probe.width <= PIXEL_MAX && probe.height <= PIXEL_MAX) return { kind: "pixel" };
+      const hash = contentKey(body);
+      let stored = byHash.get(hash);
+      if (!stored) {
+        const remaining = Math.max(1, limits.timeoutMs - (Date.now() - started));
+        stored = storeImage(body, hash, remaining, label, controller.signal);
+        byHash.set(hash, stored);
+      }
+      return { kind: "stored", ...(await untilAborted(stored, controller.signal)) };
+    } catch (error) {
+      return { kind: "failed", error: asImageError(error, label) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const storeImage = async (
+    body: Buffer,
+    hash: string,
+    timeoutMs: number,
+    label: string,
+    signal: AbortSignal,
+  ): Promise<Stored> => {
+    const file = `${hash}.${limits.format}`;
+    const target = join(dir, file);
+    if (reuseDir) {
+      const reused = await reuse(join(reuseDir, file), target);
+      if (reused) {
+        imageCounts.reused += 1;
+        files.add(file);
+        return { file, ...reused };
+      }
+    }
+    const encoded = await encodeShared(body, hash, limits, timeoutMs, label, options.encoded);
+    // A timed-out image must not leave an unreferenced file behind in the capture.
+    if (signal.aborted) throw signal.reason;
+    await writeFile(target, encoded.data);
+    files.add(file);
+    return { file, width: encoded.width, height: encoded.height };
+  };
+
+  const work = plan.images.map(async (image): Promise<Outcome | "none"> => {
+    if (image.kind === "pixel") return { kind: "pixel" };
+    if (image.kind === "none") return "none";
+    if (image.kind === "unfetchable") {
+      const url = image.urls[0]!;
+      const error = new ImageError(`Image ${url} has an address we cannot fetch (not http, https or data:image)`, { url });
+      return { kind: "failed", error };
+    }
+    let outcome: Outcome | undefined;
+    for (const url of image.urls) {
+      const next = await load(url);
+      // Keep the first failure: it is about the URL the reader saw; later ones are fallbacks.
+      if (next.kind !== "failed" || !outcome) outcome = next;
+      if (next.kind !== "failed") break;
+      // A slow server will be slow for the next size too; do not spend another timeout on it.
+      if (next.error.code === "ARCHIVE_FETCH_TIMEOUT") break;
+    }
+    return outcome!;
+  });
+
+  let images = 0;
+  const failures: ImageFailure[] = [];
+  const rendered = (await Promise.all(work)).map((outcome, index): string => {
+    const { tag, hasAlt } = plan.images[index]!;
+    if (outcome !== "none" && outcome.kind === "pixel") return "";
+    if (outcome === "none" || outcome.kind === "failed") {
+      if (outcome !== "none") {
+        images += 1;
+        failures.push({ url: outcome.error.url ?? "", reason: outcome.error.message, code: outcome.error.code });
+      }
+      // Without a source, only its alt text is left to show; an img with neither is nothing.
+      return hasAlt ? tag : "";
+    }
+    images += 1;
+    // The file name is hex and the sizes are numbers: nothing to escape.
+    return `${tag.slice(0, -1)} src="${outcome.file}" width="${outcome.width}" height="${outcome.height}" loading="lazy">`;
+  });
+
+  const out = plan.html.replace(new RegExp(`<!--${plan.marker}:(\\d+)-->`, "g"), (_, index: string) => rendered[Number(index)] ?? "");
+  return { html: out, images, failed: failures.length, failures, files: [...files] };
+}
+
+
+function asImageError(error: unknown, label: string): ArchiveError {
+  if (error instanceof ArchiveError) {
+    return error.url ? error : new ArchiveError(error.code, error.message, { url: label, cause: error });
+  }
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+    return new FetchTimeoutError(`Image ${label} took too long`, { url: label, cause: error });
+  }
+  return new ImageError(`Image ${label} could not be stored: ${messageOf(error)}`, { url: label, cause: error });
+}
+

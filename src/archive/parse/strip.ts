@@ -1,0 +1,106 @@
+/**
+ * The cheap pre-parse: <script> and <style> cut out of the markup before jsdom sees it (and, for a second attempt, <link>).
+ * Pure string work, no DOM.
+ */
+
+const SPACE_SLASH_OR_GT = "[\\t\\n\\f\\r />]";
+/** A start tag's name, or a comment opening: what the scan below stops at. */
+const TAG_OPEN = /<(?:!--|([a-zA-Z][^\t\n\f\r />]*))/g;
+/** The rest of a start tag up to its `>`, skipping quoted attribute values (which may contain `>` or `<script`). */
+const START_TAG_REST = /(?:[^>"'=]|=[\t\n\f\r ]*"[^"]*"|=[\t\n\f\r ]*'[^']*'|["'=])*>/y;
+/** Elements whose content is text to the tokenizer, so a `<script` inside them is not a tag. */
+const TEXT_ELEMENTS = new Set(["title", "textarea", "xmp", "iframe", "noembed", "noframes"]);
+const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
+
+/**
+ * Cuts <script> and <style> elements out of the source before jsdom sees it: on real pages they are a third of the
+ * parse time, jsdom never runs the scripts anyway, and stylesheets are where its CSS parser has thrown. JSON-LD scripts
+ * stay, because Readability reads title, byline and dates from them. This is an optimization, not a safety measure
+ * (sanitizeArticle is): it follows the tokenizer closely enough for comments, quoted attributes, raw-text elements and
+ * `<!-- <script> -->` inside scripts, and where it is wrong it can only drop or keep text, never add markup.
+ */
+export function stripScriptsAndStyles(html: string): string {
+  const kept: string[] = [];
+  let copiedUpTo = 0;
+  const tags = new RegExp(TAG_OPEN.source, "g");
+  let match: RegExpExecArray | null;
+  while ((match = tags.exec(html)) !== null) {
+    const start = match.index;
+    if (match[1] === undefined) {
+      const end = html.indexOf("-->", start + 4);
+      if (end === -1) break; // an unclosed comment runs to the end of the document
+      tags.lastIndex = end + 3;
+      continue;
+    }
+    const name = match[1].toLowerCase();
+    START_TAG_REST.lastIndex = tags.lastIndex;
+    if (!START_TAG_REST.test(html)) break; // an unclosed tag at the end: nothing more to find
+    const contentStart = START_TAG_REST.lastIndex;
+    if (name === "plaintext") break;
+    if (name === "script" || name === "style") {
+      const closeStart = name === "script" ? endOfScriptData(html, contentStart) : endOfRawText(html, contentStart, name);
+      const closeEnd = closeStart >= html.length ? html.length : afterTagEnd(html, closeStart);
+      tags.lastIndex = closeEnd;
+      if (name === "script" && JSON_LD.test(html.slice(start, contentStart))) continue;
+      kept.push(html.slice(copiedUpTo, start));
+      copiedUpTo = closeEnd;
+    } else if (TEXT_ELEMENTS.has(name)) {
+      const closeStart = endOfRawText(html, contentStart, name);
+      tags.lastIndex = closeStart >= html.length ? html.length : afterTagEnd(html, closeStart);
+    } else {
+      tags.lastIndex = contentStart;
+    }
+  }
+  if (copiedUpTo === 0) return html;
+  kept.push(html.slice(copiedUpTo));
+  return kept.join("");
+}
+
+/** Index of the `</name` that ends a raw-text or RCDATA element, or the input's length if none does. */
+function endOfRawText(html: string, from: number, name: string): number {
+  const end = new RegExp(`</${name}${SPACE_SLASH_OR_GT}`, "gi");
+  end.lastIndex = from;
+  return end.exec(html)?.index ?? html.length;
+}
+
+/**
+ * Index of the `</script` that ends script data, following the tokenizer's escaped and double-escaped states
+ * (https://html.spec.whatwg.org/multipage/parsing.html#script-data-state): inside `<!-- ... -->`, a nested
+ * `<script>...</script>` does not end the outer script.
+ */
+function endOfScriptData(html: string, from: number): number {
+  const tokens = new RegExp(`<!--|-->|</script${SPACE_SLASH_OR_GT}|<script${SPACE_SLASH_OR_GT}`, "gi");
+  tokens.lastIndex = from;
+  let state: "data" | "escaped" | "double-escaped" = "data";
+  let token: RegExpExecArray | null;
+  while ((token = tokens.exec(html)) !== null) {
+    const text = token[0].toLowerCase();
+    if (text === "<!--") {
+      if (state === "data") state = "escaped";
+    } else if (text === "-->") {
+      state = "data";
+    } else if (text.startsWith("</")) {
+      if (state !== "double-escaped") return token.index;
+      state = "escaped";
+      tokens.lastIndex = token.index + 2;
+    } else {
+      if (state === "escaped") state = "double-escaped";
+      tokens.lastIndex = token.index + 2;
+    }
+  }
+  return html.length;
+}
+
+function afterTagEnd(html: string, from: number): number {
+  const gt = html.indexOf(">", from);
+  return gt === -1 ? html.length : gt + 1;
+}
+
+/**
+ * For the second attempt: <link> elements out of the source before jsdom sees them (<style> is already gone). Style
+ * attributes are removed through the DOM instead (see extractFrom): jsdom parses them lazily, on first read, and a
+ * regex over attributes could break the quoting of the markup around them.
+ */
+export function stripCss(html: string): string {
+  return html.replace(/<link\b[^>]*>/gi, "");
+}
