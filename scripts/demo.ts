@@ -20,7 +20,7 @@ import sharp from "sharp";
 import { resolveConfig } from "../src/archive/config.ts";
 import { BlockedAddressError } from "../src/archive/errors.ts";
 import { createFetcher } from "../src/archive/fetch/index.ts";
-import { hashUrl } from "../src/archive/links.ts";
+import { hashUrl } from "../src/cache/layout.ts";
 import { createReporter } from "../src/archive/progress.ts";
 import { archiveLinks } from "../src/archive/run.ts";
 import type { Fetcher } from "../src/archive/types.ts";

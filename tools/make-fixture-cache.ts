@@ -8,12 +8,12 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import matter from "gray-matter";
+import { renderCaptureFile } from "../src/cache/capture-file.ts";
 import sharp from "sharp";
-import type { CaptureMeta, FailureRecord } from "../src/archive/types.ts";
+import type { CaptureMeta, FailureRecord } from "../src/cache/types.ts";
 import { decodeHtml } from "../src/archive/parse/decode.ts";
 import { extractArticle } from "../src/archive/parse/extract.ts";
-import { hashUrl } from "../src/archive/links.ts";
+import { hashUrl } from "../src/cache/layout.ts";
 import { countWords, sanitizeArticle } from "../src/archive/sanitize.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -43,8 +43,7 @@ function meta(url: string, fields: Partial<CaptureMeta> & Pick<CaptureMeta, "tit
 async function writeCapture(m: CaptureMeta, body: string, files: Record<string, Buffer> = {}): Promise<string> {
   const dir = path.join(CACHE, m.hash_url);
   await mkdir(dir, { recursive: true });
-  const data = Object.fromEntries(Object.entries({ ...m, content_sha256: await sha256(body) }).filter(([, v]) => v !== undefined));
-  await writeFile(path.join(dir, "index.html"), matter.stringify(body.endsWith("\n") ? body : `${body}\n`, data));
+  await writeFile(path.join(dir, "index.html"), renderCaptureFile({ ...m, content_sha256: await sha256(body) }, body));
   for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
   return m.hash_url;
 }

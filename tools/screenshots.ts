@@ -10,7 +10,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./chromium.ts";
 import { buildSite } from "../src/site/build.ts";
 import { resolveSiteConfig } from "../src/site/config.ts";
-import { hashUrl } from "../src/archive/links.ts";
+import { hashUrl } from "../src/cache/layout.ts";
 import { serveSite } from "../src/site/serve.ts";
 
 const OUT = "docs/screenshots";

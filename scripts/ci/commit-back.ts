@@ -11,6 +11,7 @@ import { appendFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { commitMessage, readSummary } from "./commit-message.ts";
 import { isMain } from "../../src/cli/is-main.ts";
+import { keyOfCachePath, shardOf } from "../../src/cache/layout.ts";
 
 /** The identity GitHub shows as github-actions[bot]; see actions/checkout's README. */
 export const BOT_NAME = "github-actions[bot]";
@@ -83,10 +84,7 @@ export async function changedPaths(cwd: string, cacheDir = "cache"): Promise<str
 /** The hash a cache path belongs to: cache/<hash>/… or cache/_failures/<hash>.json; undefined for anything else. */
 export function hashOfCachePath(file: string, cacheDir = "cache"): string | undefined {
   const prefix = `${cacheDir.replace(/\/+$/, "")}/`;
-  if (!file.startsWith(prefix)) return undefined;
-  const rest = file.slice(prefix.length);
-  const m = /^([0-9a-f]{32})\//.exec(rest) ?? /^_failures\/([0-9a-f]{32})\.json$/.exec(rest);
-  return m?.[1];
+  return file.startsWith(prefix) ? keyOfCachePath(file.slice(prefix.length)) : undefined;
 }
 
 const MOVED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i;
@@ -103,7 +101,6 @@ export async function commitBack(options: CommitBackOptions): Promise<CommitBack
   const skipped: string[] = [];
   if (options.shard) {
     // Shards archive disjoint links, so committing only their own folders means their pushes never conflict.
-    const { shardOf } = await import("../../src/archive/run.ts");
     const { index, count } = options.shard;
     const mine = (p: string) => {
       const hash = hashOfCachePath(p, cacheDir);

@@ -12,18 +12,12 @@ import { contentKey, encodeImage, type EncodedImageCache } from "./images/encode
 import { localizeImages } from "./images/localize.ts";
 import type { ExtractPool } from "./parse/pool.ts";
 import { countWords, sanitizeArticle } from "./sanitize.ts";
-import {
-  captureDir,
-  clearFailure,
-  commitCapture,
-  createWorkFolder,
-  discardWorkFolder,
-  readCaptureMeta,
-  recordFailure,
-  renderCaptureFile,
-  writeFileDurably,
-} from "../cache/store.ts";
-import type { ArchiveConfig, CaptureKind, CaptureMeta, CaptureResult, FetchedResource, Fetcher, Link } from "./types.ts";
+import { renderCaptureFile } from "../cache/capture-file.ts";
+import { clearFailure, recordFailure } from "../cache/failures.ts";
+import { captureDir } from "../cache/layout.ts";
+import { commitCapture, createWorkFolder, discardWorkFolder, readCaptureMeta, writeFileDurably } from "../cache/store.ts";
+import type { CaptureKind, CaptureMeta } from "../cache/types.ts";
+import type { ArchiveConfig, CaptureResult, FetchedResource, Fetcher, Link } from "./types.ts";
 
 export interface CaptureContext {
   config: ArchiveConfig;

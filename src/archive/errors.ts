@@ -2,6 +2,7 @@
  * Every error the archiver raises, in one file. Each has a stable `code` that tests, logs and the recorded
  * failures match on; the message says what failed, for which input, and what to try.
  */
+import { CacheWriteError } from "../cache/errors.ts";
 
 export type ArchiveErrorCode =
   | "ARCHIVE_USAGE"
@@ -178,6 +179,7 @@ export class StoreError extends ArchiveError {
 /** Any thrown value as an ArchiveError, so one link's failure is always a recorded result with a code. */
 export function toArchiveError(error: unknown, url?: string): ArchiveError {
   if (error instanceof ArchiveError) return error;
+  if (error instanceof CacheWriteError) return new StoreError(error.message, { url, cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new ArchiveError("ARCHIVE_PARSE", `Unexpected error while archiving${url ? ` ${url}` : ""}: ${message}`, {
     url,

@@ -2,16 +2,8 @@
  * links.txt → the links to archive. Input: the file's text. Output: usable links (deduplicated, in order) and the
  * problems of unusable lines, each `links.txt:<line>: <why>`. Pure: no I/O. A bad line never stops the run.
  */
-import { createHash } from "node:crypto";
+import { hashUrl } from "../cache/layout.ts";
 import type { Link, LinkProblem } from "./types.ts";
-
-/** A capture key as it names a folder in cache/: 32 lower-case hex digits. */
-export const CAPTURE_KEY = /^[0-9a-f]{32}$/;
-
-/** The capture key: md5 of the URL exactly as written (trimmed). A public contract: never normalize. */
-export function hashUrl(url: string): string {
-  return createHash("md5").update(url, "utf8").digest("hex");
-}
 
 /** Longest URL we accept: far beyond any real link, short enough that a garbage line cannot bloat logs. */
 const MAX_URL_LENGTH = 8192;

@@ -12,6 +12,7 @@ import { createFetcher } from "./fetch/index.ts";
 import { EncodedImageCache } from "./images/encode.ts";
 import { parseLinks } from "./links.ts";
 import { createExtractPool } from "./parse/pool.ts";
+import { shardOf } from "../cache/layout.ts";
 import { listCaptures, sweepWorkFolders } from "../cache/store.ts";
 import type { ArchiveConfig, CaptureResult, Fetcher, Link, LinkProblem } from "./types.ts";
 
@@ -44,11 +45,6 @@ export interface RunOptions {
   /** Injectable for tests; defaults to the real undici fetcher. */
   fetcher?: Fetcher;
   now?: () => Date;
-}
-
-/** The shard of a link: the first 8 hex digits of its hash, so shards are stable and evenly filled. */
-export function shardOf(hash: string, count: number): number {
-  return (Number.parseInt(hash.slice(0, 8), 16) % count) + 1;
 }
 
 export async function archiveLinks(config: ArchiveConfig, options: RunOptions = {}): Promise<RunSummary> {

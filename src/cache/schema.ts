@@ -1,22 +1,14 @@
 /**
- * Checks a capture's front matter (CaptureMeta in src/archive/types.ts) and a failure record (FailureRecord)
- * before the site uses them. Input: parsed YAML/JSON. Output: the typed value, or the list of what is wrong.
+ * Checks a capture's front matter (CaptureMeta in types.ts) and a failure record (FailureRecord) before anything uses
+ * them: the archiver, verify and the site. Input: parsed YAML/JSON. Output: the typed value, or the list of what is wrong.
  * Fields the pages need are required; the rest are type-checked when present and defaulted when absent, so an
  * older capture still shows while a malformed one is left out with its reason.
  */
-import { CAPTURE_KEY as HASH, hashUrl } from "../archive/links.ts";
-import type { CaptureKind, CaptureMeta, FailureRecord } from "../archive/types.ts";
+import { CAPTURE_KEY as HASH, FILE_NAME, SERVABLE_EXTENSIONS, hashUrl } from "./layout.ts";
+import { CAPTURE_KINDS as KINDS, type CaptureKind, type CaptureMeta, type FailureRecord } from "./types.ts";
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-const KINDS: readonly CaptureKind[] = ["article", "page", "text", "pdf", "image"];
-/** A stored file's name: plain, no folders, no dot-files (never index.html, which is the capture itself). */
-const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
-/** What may be served from a capture folder: raster images and PDFs, never HTML or SVG (script-capable). */
-export const SERVABLE_EXTENSIONS: Record<"pdf" | "image", readonly string[]> = {
-  pdf: ["pdf"],
-  image: ["webp", "avif", "png", "jpg", "jpeg", "gif"],
-};
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -32,7 +24,11 @@ const isDate = (value: string): boolean => !Number.isNaN(Date.parse(value));
 /** Reads fields off an untrusted object, collecting every problem rather than stopping at the first. */
 class FieldReader {
   readonly errors: string[] = [];
-  constructor(private readonly data: Record<string, unknown>) {}
+  private readonly data: Record<string, unknown>;
+  // A plain field, not a parameter property: Node's type stripping (the parse workers) has none.
+  constructor(data: Record<string, unknown>) {
+    this.data = data;
+  }
 
   string(key: string, check?: (v: string) => boolean, hint = "a string"): string {
     const v = this.data[key];

@@ -5,24 +5,20 @@
  * archived in parallel never edit the same file.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import matter from "gray-matter";
-import { StoreError } from "../archive/errors.ts";
-import { CAPTURE_KEY as HASH } from "../archive/links.ts";
-import type { CaptureMeta, FailureRecord, Link } from "../archive/types.ts";
+import { parseCaptureFile } from "./capture-file.ts";
+import { CacheWriteError } from "./errors.ts";
+import { describeKind, listEntries, readRegularFile, type Entry } from "./files.ts";
+import { CAPTURE_FILE, CAPTURE_KEY as HASH, FAILURES_DIR, OLD_PREFIX, WORK_PREFIX, captureDir, captureFile } from "./layout.ts";
+import { checkCaptureMeta } from "./schema.ts";
+import type { CaptureMeta } from "./types.ts";
 
-export const FAILURES_DIR = "_failures";
-const WORK_PREFIX = ".tmp-";
-const OLD_PREFIX = ".old-";
 
-export function captureDir(cacheDir: string, hash: string): string {
-  return path.join(cacheDir, hash);
-}
-
+/** Whether cache/<hash>/index.html is a regular file in a real folder (a link in either place is not a capture). */
 export async function hasCapture(cacheDir: string, hash: string): Promise<boolean> {
   try {
-    return (await stat(path.join(cacheDir, hash, "index.html"))).isFile();
+    return (await lstat(captureDir(cacheDir, hash))).isDirectory() && (await lstat(captureFile(cacheDir, hash))).isFile();
   } catch {
     return false;
   }
@@ -30,23 +26,57 @@ export async function hasCapture(cacheDir: string, hash: string): Promise<boolea
 
 /** The hashes of every capture folder, without reading any file (a no-op rerun stays fast). */
 export async function listCaptures(cacheDir: string): Promise<Set<string>> {
-  let entries: string[];
+  let entries: Entry[];
   try {
-    entries = await readdir(cacheDir);
+    entries = await listEntries(cacheDir);
   } catch {
     return new Set();
   }
-  return new Set(entries.filter((name) => HASH.test(name)));
+  // A link named like a capture is not one (readCapture refuses it), so the next run captures that URL for real.
+  return new Set(entries.filter((entry) => entry.kind === "directory" && HASH.test(entry.name)).map((entry) => entry.name));
 }
 
-/** The front matter of an existing capture, or undefined when there is none or it cannot be read. */
-export async function readCaptureMeta(cacheDir: string, hash: string): Promise<Partial<CaptureMeta> | undefined> {
+/** A capture as read from disk, checked against the schema; or why it cannot be used. */
+export type StoredCapture =
+  | { ok: true; meta: CaptureMeta; folder: string; files: Entry[] }
+  | { ok: false; folder: string; reason: string };
+
+/**
+ * Reads and checks one capture folder: the folder and index.html must be real (not links), the front matter YAML that
+ * passes the schema, with hash_url equal to the folder name. `files` lists the folder's other entries with their own
+ * types, so a caller serves only regular files. Never throws for a bad capture: it says why.
+ */
+export async function readCapture(cacheDir: string, hash: string): Promise<StoredCapture> {
+  const folder = captureDir(cacheDir, hash);
+  let entries: Entry[];
   try {
-    const text = await readFile(path.join(cacheDir, hash, "index.html"), "utf8");
-    return matter(text).data as Partial<CaptureMeta>;
-  } catch {
-    return undefined;
+    const info = await lstat(folder);
+    if (!info.isDirectory()) return { ok: false, folder, reason: `is ${info.isSymbolicLink() ? "a symbolic link" : "not a folder"}; it is not followed` };
+    entries = await listEntries(folder);
+  } catch (error) {
+    return { ok: false, folder, reason: `could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
+  const index = entries.find((entry) => entry.name === CAPTURE_FILE);
+  if (!index) return { ok: false, folder, reason: `has no ${CAPTURE_FILE}` };
+  if (index.kind !== "file") return { ok: false, folder, reason: `${CAPTURE_FILE} is ${describeKind(index.kind)}; it is not read` };
+  let data: unknown;
+  try {
+    data = parseCaptureFile(await readRegularFile(path.join(folder, CAPTURE_FILE), "utf8")).data;
+  } catch (error) {
+    return { ok: false, folder, reason: (error as Error).message };
+  }
+  const checked = checkCaptureMeta(data, hash);
+  if (!checked.ok) return { ok: false, folder, reason: checked.errors.join("; ") };
+  return { ok: true, meta: checked.value, folder, files: entries.filter((entry) => entry.name !== CAPTURE_FILE) };
+}
+
+/**
+ * The checked front matter of an existing capture, or undefined when there is none or it does not pass the schema
+ * (such a capture is not on the site, so a refresh may replace it).
+ */
+export async function readCaptureMeta(cacheDir: string, hash: string): Promise<CaptureMeta | undefined> {
+  const stored = await readCapture(cacheDir, hash);
+  return stored.ok ? stored.meta : undefined;
 }
 
 /**
@@ -121,20 +151,13 @@ export async function createWorkFolder(cacheDir: string, hash: string): Promise<
   try {
     await mkdir(dir, { recursive: true });
   } catch (cause) {
-    throw new StoreError(`Could not create a work folder in ${cacheDir}: ${(cause as Error).message}. Check that the cache folder is writable.`, { cause });
+    throw new CacheWriteError(`Could not create a work folder in ${cacheDir}: ${(cause as Error).message}. Check that the cache folder is writable.`, { cause });
   }
   return dir;
 }
 
 export async function discardWorkFolder(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-}
-
-/** Front matter (YAML) then the body: the capture format users and the site rely on. */
-export function renderCaptureFile(meta: CaptureMeta, body: string): string {
-  // js-yaml refuses undefined values; absent fields are simply left out.
-  const data = Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined));
-  return matter.stringify(body.endsWith("\n") ? body : `${body}\n`, data);
 }
 
 /** Write a file and flush it to disk, so a rename that follows never exposes a half-written file after a crash. */
@@ -151,14 +174,14 @@ export async function writeFileDurably(file: string, data: string | Buffer): Pro
 /** Move a finished work folder into cache/<hash>/, replacing the previous capture, if any. */
 export async function commitCapture(cacheDir: string, hash: string, workDir: string): Promise<void> {
   const target = captureDir(cacheDir, hash);
-  const relative = path.join(path.basename(cacheDir), hash, "index.html");
+  const relative = path.join(path.basename(cacheDir), hash, CAPTURE_FILE);
   try {
     await rename(workDir, target);
     return;
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code !== "ENOTEMPTY" && code !== "EEXIST") {
-      throw new StoreError(`Could not write ${relative}: ${(cause as Error).message}`, { cause });
+      throw new CacheWriteError(`Could not write ${relative}: ${(cause as Error).message}`, { cause });
     }
   }
   // A directory cannot be renamed over a non-empty one: move the old one aside first (sweepWorkFolders
@@ -168,63 +191,7 @@ export async function commitCapture(cacheDir: string, hash: string, workDir: str
     await rename(target, aside);
     await rename(workDir, target);
   } catch (cause) {
-    throw new StoreError(`Could not replace ${relative}: ${(cause as Error).message}`, { cause });
+    throw new CacheWriteError(`Could not replace ${relative}: ${(cause as Error).message}`, { cause });
   }
   await rm(aside, { recursive: true, force: true });
-}
-
-function failurePath(cacheDir: string, hash: string): string {
-  return path.join(cacheDir, FAILURES_DIR, `${hash}.json`);
-}
-
-export async function readFailure(cacheDir: string, hash: string): Promise<FailureRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(failurePath(cacheDir, hash), "utf8")) as FailureRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function readFailures(cacheDir: string): Promise<FailureRecord[]> {
-  let names: string[];
-  try {
-    names = await readdir(path.join(cacheDir, FAILURES_DIR));
-  } catch {
-    return [];
-  }
-  const records = await Promise.all(
-    names.filter((n) => n.endsWith(".json")).map((n) => readFailure(cacheDir, n.slice(0, -".json".length))),
-  );
-  return records.filter((r): r is FailureRecord => r !== undefined);
-}
-
-/** Record (or update) a link's failure so the next run retries it and the site can list it. */
-export async function recordFailure(
-  cacheDir: string,
-  link: Link,
-  failure: { code: string; reason: string; keptPrevious: boolean; at: Date },
-): Promise<FailureRecord> {
-  const previous = await readFailure(cacheDir, link.hash);
-  const at = failure.at.toISOString();
-  const record: FailureRecord = {
-    url: link.url,
-    hash_url: link.hash,
-    line: link.line,
-    code: failure.code,
-    reason: failure.reason,
-    first_failed_at: previous?.url === link.url ? previous.first_failed_at : at,
-    last_failed_at: at,
-    attempts: (previous?.url === link.url ? previous.attempts : 0) + 1,
-    kept_previous: failure.keptPrevious,
-  };
-  const file = failurePath(cacheDir, link.hash);
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFileDurably(temp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(temp, file);
-  return record;
-}
-
-export async function clearFailure(cacheDir: string, hash: string): Promise<void> {
-  await rm(failurePath(cacheDir, hash), { force: true });
 }

@@ -4,19 +4,18 @@
  * memory), captures grouped by site, failure records, and a problem per folder or record that was left out.
  * Never throws for one bad capture: it is reported and the rest of the site builds.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { domainToUnicode } from "node:url";
-import matter from "gray-matter";
-import { parse as parseYaml } from "yaml";
-import { CAPTURE_KEY as HASH } from "../archive/links.ts";
-import type { CaptureMeta, FailureRecord } from "../archive/types.ts";
-import { checkCaptureMeta, checkFailureRecord, SERVABLE_EXTENSIONS } from "../cache/schema.ts";
+import { captureBodyOf } from "../cache/capture-file.ts";
+import { describeKind } from "../cache/files.ts";
+import { readFailures } from "../cache/failures.ts";
+import { CAPTURE_KEY as HASH, FAILURES_DIR, IMAGE_FILE, SERVABLE_EXTENSIONS } from "../cache/layout.ts";
+import { readCapture } from "../cache/store.ts";
+import { listEntries } from "../cache/files.ts";
+import type { CaptureMeta, FailureRecord } from "../cache/types.ts";
 
-/** Images the archiver stores beside index.html (images.ts names them by content hash). */
-const CAPTURE_IMAGE = /^[0-9a-f]{32}\.(webp|avif)$/;
-const FAILURES_DIR = "_failures";
 const WORDS_PER_MINUTE = 230;
 
 export interface Capture extends CaptureMeta {
@@ -61,38 +60,6 @@ export interface Archive {
   problems: ArchiveProblem[];
 }
 
-/**
- * gray-matter evaluates `---js` front matter with eval(): a capture must never reach that path. Only YAML is
- * accepted, parsed by `yaml` with the core schema (dates stay strings, no custom tags).
- */
-const refuse = (): never => {
-  throw new Error("front matter must be YAML");
-};
-const MATTER_OPTIONS = {
-  engines: { yaml: (text: string) => (parseYaml(text, { schema: "core" }) ?? {}) as object, js: refuse, javascript: refuse, json: refuse, coffee: refuse },
-};
-
-/** Front matter and body of a capture file. Passing options also keeps gray-matter from caching every file it reads. */
-export function parseCaptureFile(text: string): { data: unknown; body: string } {
-  if (!/^---[ \t]*\r?\n/.test(text)) throw new Error("index.html does not begin with YAML front matter (---)");
-  const file = matter(text, MATTER_OPTIONS);
-  return { data: file.data, body: file.content };
-}
-
-/**
- * The body of a capture file whose front matter was already checked when the archive loaded, split exactly where
- * gray-matter splits it (after the first "\n---" past the opening line) without parsing the YAML a second time: at
- * 10,000 pages that parse was the costliest filter of the build.
- */
-export function captureBodyOf(text: string): string {
-  const close = text.indexOf("\n---", 3);
-  if (close < 0) return "";
-  let body = text.slice(close + 4);
-  if (body[0] === "\r") body = body.slice(1);
-  if (body[0] === "\n") body = body.slice(1);
-  return body;
-}
-
 /** The sanitized HTML of one capture, read when its page renders. */
 export function readCaptureBody(capture: Pick<Capture, "folder">): string {
   return captureBodyOf(readFileSync(path.join(capture.folder, "index.html"), "utf8"));
@@ -116,33 +83,23 @@ async function imageSize(file: string): Promise<{ width?: number; height?: numbe
 }
 
 async function loadCapture(cacheDir: string, name: string, where: string): Promise<Capture | ArchiveProblem> {
-  const folder = path.join(cacheDir, name);
-  let text: string;
-  try {
-    text = await readFile(path.join(folder, "index.html"), "utf8");
-  } catch (error) {
-    return { where, reason: `index.html could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
-  }
-  let data: unknown;
-  try {
-    data = parseCaptureFile(text).data;
-  } catch (error) {
-    return { where, reason: `front matter could not be parsed: ${(error as Error).message.split("\n")[0]}` };
-  }
-  const checked = checkCaptureMeta(data, name);
-  if (!checked.ok) return { where, reason: checked.errors.join("; ") };
-  const meta = checked.value;
-  const files = await readdir(folder);
-  const assets = files.filter((file) => CAPTURE_IMAGE.test(file));
-  let stored: Capture["stored"];
+  const stored = await readCapture(cacheDir, name);
+  if (!stored.ok) return { where, reason: stored.reason };
+  const { meta, folder, files } = stored;
+  const regular = new Set(files.filter((file) => file.kind === "file").map((file) => file.name));
+  // Only regular files are served: a link committed among the images would publish whatever it points at.
+  const assets = [...regular].filter((file) => IMAGE_FILE.test(file));
+  let storedFile: Capture["stored"];
   if (meta.kind === "pdf" || meta.kind === "image") {
     const name = meta.file ?? "";
     const extension = name.split(".").pop()?.toLowerCase() ?? "";
-    if (!files.includes(name) || !SERVABLE_EXTENSIONS[meta.kind].includes(extension)) {
+    const entry = files.find((file) => file.name === name);
+    if (entry && entry.kind !== "file") return { where, reason: `"file" ${name} is ${describeKind(entry.kind)}; it is not served` };
+    if (!regular.has(name) || !SERVABLE_EXTENSIONS[meta.kind].includes(extension)) {
       return { where, reason: `"file" ${name} is not in the capture folder` };
     }
     const full = path.join(folder, name);
-    stored = { name, bytes: (await stat(full)).size, ...(meta.kind === "image" ? await imageSize(full) : {}) };
+    storedFile = { name, bytes: (await stat(full)).size, ...(meta.kind === "image" ? await imageSize(full) : {}) };
     if (!assets.includes(name)) assets.push(name);
   }
   const { domain, slug } = domainOf(meta.url);
@@ -158,31 +115,13 @@ async function loadCapture(cacheDir: string, name: string, where: string): Promi
     siteSlug: slug,
     readingMinutes: reads && meta.word_count > 0 ? Math.max(1, Math.round(meta.word_count / WORDS_PER_MINUTE)) : 0,
     assets,
-    stored,
+    stored: storedFile,
   };
 }
 
 async function loadFailures(cacheDir: string, label: string): Promise<{ failures: FailureRecord[]; problems: ArchiveProblem[] }> {
-  const dir = path.join(cacheDir, FAILURES_DIR);
-  const failures: FailureRecord[] = [];
-  const problems: ArchiveProblem[] = [];
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith(".json")).sort();
-  } catch {
-    return { failures, problems };
-  }
-  for (const name of names) {
-    const where = `${label}/${FAILURES_DIR}/${name}`;
-    try {
-      const checked = checkFailureRecord(JSON.parse(await readFile(path.join(dir, name), "utf8")));
-      if (checked.ok) failures.push(checked.value);
-      else problems.push({ where, reason: checked.errors.join("; ") });
-    } catch (error) {
-      problems.push({ where, reason: `could not be read: ${(error as Error).message}` });
-    }
-  }
-  return { failures, problems };
+  const { failures, problems } = await readFailures(cacheDir);
+  return { failures, problems: problems.map((problem) => ({ where: `${label}/${FAILURES_DIR}/${problem.name}`, reason: problem.reason })) };
 }
 
 /** Newest first; ties broken by hash so two builds of the same cache are identical. */
@@ -192,22 +131,27 @@ function newestFirst(a: { archived_at: string; hash_url: string }, b: { archived
 
 export async function loadArchive(cacheDir: string): Promise<Archive> {
   const label = path.basename(path.resolve(cacheDir));
-  let names: string[];
+  let entries: Awaited<ReturnType<typeof listEntries>>;
   try {
-    names = (await readdir(cacheDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    entries = await listEntries(cacheDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") names = [];
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") entries = [];
     else throw new Error(`Could not read the cache folder ${cacheDir}: ${(error as Error).message}`, { cause: error });
   }
   const captures: Capture[] = [];
   const problems: ArchiveProblem[] = [];
-  // "." and "_" folders are the archiver's work folders and failure records, never captures.
-  const candidates = names.filter((name) => !name.startsWith(".") && !name.startsWith("_")).sort();
+  // "." and "_" entries are the archiver's work folders and failure records, never captures; loose files (a README)
+  // are not captures either. Anything else named like a capture must be a real folder: a link is named, not followed.
+  const candidates = entries
+    .filter((entry) => !entry.name.startsWith(".") && !entry.name.startsWith("_") && (entry.kind !== "file" || HASH.test(entry.name)))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const loaded = await Promise.all(
-    candidates.map((name) =>
-      HASH.test(name)
-        ? loadCapture(cacheDir, name, `${label}/${name}`)
-        : Promise.resolve<ArchiveProblem>({ where: `${label}/${name}`, reason: "folder name is not an md5 hash_url" }),
+    candidates.map((entry) =>
+      !HASH.test(entry.name)
+        ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: entry.kind === "directory" ? "folder name is not an md5 hash_url" : `is ${describeKind(entry.kind)} named like no capture` })
+        : entry.kind !== "directory"
+          ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: `is ${describeKind(entry.kind)}, not a capture folder; it is not followed` })
+          : loadCapture(cacheDir, entry.name, `${label}/${entry.name}`),
     ),
   );
   for (const item of loaded) {

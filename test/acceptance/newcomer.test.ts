@@ -11,10 +11,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import matter from "gray-matter";
+import { parseCaptureFile } from "../../src/cache/capture-file.ts";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { html, startServer, type TestServer } from "../helpers/server.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -149,10 +149,11 @@ describe("a newcomer on a fresh clone", () => {
 
   it("has each link of links.txt captured in cache/<md5>/index.html and published at _site/<md5>/", async () => {
     for (const url of pages()) {
-      const capture = matter(await readFile(path.join(clone, "cache", hashUrl(url), "index.html"), "utf8"));
-      expect(capture.data).toMatchObject({ url, hash_url: hashUrl(url), images: 1, images_failed: 0 });
+      const capture = parseCaptureFile(await readFile(path.join(clone, "cache", hashUrl(url), "index.html"), "utf8"));
+      const data = capture.data as Record<string, unknown>;
+      expect(data).toMatchObject({ url, hash_url: hashUrl(url), images: 1, images_failed: 0 });
       const page = await readFile(path.join(clone, "_site", hashUrl(url), "index.html"), "utf8");
-      expect(page).toContain(capture.data.title as string);
+      expect(page).toContain(data.title as string);
     }
     expect(existsSync(path.join(clone, "_site", "index.html"))).toBe(true);
   });

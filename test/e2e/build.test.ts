@@ -2,14 +2,16 @@
  * The build without a browser: the root path prefix, environment overrides, the noindex switch, and what the loader
  * refuses. Fast: no Pagefind, no Chromium.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite, type BuildSummary } from "../../src/site/build.ts";
 import { resolveSiteConfig, SiteConfigError } from "../../src/site/config.ts";
 import { loadArchive } from "../../src/site/data.ts";
-import { hashUrl } from "../../src/archive/links.ts";
+import { renderCaptureFile } from "../../src/cache/capture-file.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { FIXTURE_CACHE, hashOf } from "./fixture-site.ts";
 
 let tmp: string;
@@ -68,4 +70,67 @@ describe("building the site", () => {
     expect(archive.captures).toEqual([]);
     expect(archive.problems).toEqual([{ where: `cache-js/${hashUrl(url)}`, reason: expect.stringContaining("front matter") }]);
   });
+
+  test("a committed symbolic link is named and never followed: nothing it points at is published", async () => {
+    const cache = path.join(tmp, "cache-links");
+    const out = path.join(tmp, "_site-links");
+    const secret = path.join(tmp, "secret.txt");
+    await writeFile(secret, "TOP SECRET runner file");
+    // A pdf capture whose document.pdf is a link, an article whose image is a link, and a capture folder that is one.
+    const pdfUrl = "https://example.com/report.pdf";
+    const pdf = path.join(cache, hashUrl(pdfUrl));
+    await mkdir(pdf, { recursive: true });
+    await writeFile(path.join(pdf, "index.html"), renderCaptureFile(fixtureMeta(pdfUrl, { kind: "pdf", file: "document.pdf" }), "<p>pdf</p>"));
+    await symlink(secret, path.join(pdf, "document.pdf"));
+    const articleUrl = "https://example.com/article";
+    const article = path.join(cache, hashUrl(articleUrl));
+    await mkdir(article, { recursive: true });
+    await writeFile(path.join(article, "index.html"), renderCaptureFile(fixtureMeta(articleUrl), "<p>words here</p>"));
+    const image = "0123456789abcdef0123456789abcdef.webp";
+    await symlink(secret, path.join(article, image));
+    const elsewhere = path.join(tmp, "elsewhere");
+    const linkedUrl = "https://example.com/linked-folder";
+    await mkdir(elsewhere, { recursive: true });
+    await writeFile(path.join(elsewhere, "index.html"), renderCaptureFile(fixtureMeta(linkedUrl), "<p>planted</p>"));
+    await symlink(elsewhere, path.join(cache, hashUrl(linkedUrl)));
+
+    const built = await buildSite({ cacheDir: cache, outDir: out, site: resolveSiteConfig({}), search: false });
+    expect(built.captures).toBe(1);
+    expect(built.problems).toEqual(
+      expect.arrayContaining([
+        { where: `cache-links/${hashUrl(pdfUrl)}`, reason: '"file" document.pdf is a symbolic link; it is not served' },
+        { where: `cache-links/${hashUrl(linkedUrl)}`, reason: expect.stringMatching(/symbolic link/) },
+      ]),
+    );
+    expect(existsSync(path.join(out, hashUrl(articleUrl), "index.html"))).toBe(true);
+    expect(await readdir(path.join(out, hashUrl(articleUrl)))).toEqual(["index.html"]);
+    expect(existsSync(path.join(out, hashUrl(pdfUrl)))).toBe(false);
+    expect(existsSync(path.join(out, hashUrl(linkedUrl)))).toBe(false);
+    const everything = await readdir(out, { recursive: true });
+    for (const file of everything) {
+      if (!file.endsWith(".html") && !file.endsWith(".xml") && !file.endsWith(".json")) continue;
+      expect(await readFile(path.join(out, file), "utf8"), file).not.toContain("TOP SECRET");
+    }
+  });
+
+  test("titles that look like numbers, booleans or null stay strings and their captures stay on the site", async () => {
+    const cache = path.join(tmp, "cache-numbers");
+    const titles = ["09", "008", "0o17", "+.5", "yes", "~", "null", "1e3"];
+    for (const title of titles) {
+      const url = `https://example.com/${encodeURIComponent(title)}`;
+      await mkdir(path.join(cache, hashUrl(url)), { recursive: true });
+      await writeFile(path.join(cache, hashUrl(url), "index.html"), renderCaptureFile(fixtureMeta(url, { title, byline: title }), "<p>words</p>"));
+    }
+    const archive = await loadArchive(cache);
+    expect(archive.problems).toEqual([]);
+    expect(archive.captures.map((c) => c.title).sort()).toEqual([...titles].sort());
+  });
 });
+
+function fixtureMeta(url: string, fields: Record<string, unknown> = {}) {
+  return {
+    title: "A capture", url, hash_url: hashUrl(url), archived_at: "2026-01-01T00:00:00.000Z", final_url: url,
+    status: "captured", kind: "article", content_type: "text/html", http_status: 200, word_count: 2, images: 0,
+    images_failed: 0, content_sha256: "", archiver: "test", ...fields,
+  }; // prettier-ignore
+}

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, BrowserContextOptions, Browser, Page } from "playwright-core";
 import { buildSite, type BuildOptions, type BuildSummary } from "../../src/site/build.ts";
 import { resolveSiteConfig, type SiteConfig } from "../../src/site/config.ts";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { serveSite, type StaticServer } from "../../src/site/serve.ts";
 
 export const FIXTURE_CACHE = fileURLToPath(new URL("../fixtures/cache/", import.meta.url));

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite, type BuildSummary } from "../../src/site/build.ts";
 import { resolveSiteConfig } from "../../src/site/config.ts";
 import type { Capture } from "../../src/site/data.ts";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { partitionCaptures } from "../../src/site/search-index.ts";
 import { FIXTURE_CACHE, FIXTURE_PARTITION_SIZE, hashOf } from "./fixture-site.ts";
 

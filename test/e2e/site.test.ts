@@ -8,7 +8,7 @@ import path from "node:path";
 import { JSDOM } from "jsdom";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { partitionCaptures } from "../../src/site/search-index.ts";
 import { launchBrowser } from "../../tools/chromium.ts";
 import type { Capture } from "../../src/site/data.ts";

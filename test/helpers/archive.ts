@@ -2,9 +2,10 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import matter from "gray-matter";
+import { parseCaptureFile } from "../../src/cache/capture-file.ts";
 import { resolveConfig } from "../../src/archive/config.ts";
-import type { ArchiveConfig, CaptureMeta } from "../../src/archive/types.ts";
+import type { ArchiveConfig } from "../../src/archive/types.ts";
+import type { CaptureMeta } from "../../src/cache/types.ts";
 
 export interface Workspace {
   dir: string;
@@ -50,6 +51,6 @@ export async function makeWorkspace(): Promise<Workspace> {
 }
 
 export async function readCapture(cacheDir: string, hash: string): Promise<{ meta: CaptureMeta; html: string }> {
-  const parsed = matter(await readFile(path.join(cacheDir, hash, "index.html"), "utf8"));
-  return { meta: parsed.data as CaptureMeta, html: parsed.content };
+  const parsed = parseCaptureFile(await readFile(path.join(cacheDir, hash, "index.html"), "utf8"));
+  return { meta: parsed.data as CaptureMeta, html: parsed.body };
 }

@@ -6,9 +6,9 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
-import { archiveLinks, exitCodeOf, shardOf } from "../../src/archive/run.ts";
-import { readFailures } from "../../src/cache/store.ts";
+import { hashUrl, shardOf } from "../../src/cache/layout.ts";
+import { archiveLinks, exitCodeOf } from "../../src/archive/run.ts";
+import { readFailures } from "../../src/cache/failures.ts";
 import { makeWorkspace, readCapture } from "../helpers/archive.ts";
 import { scriptCapable } from "../helpers/safety.ts";
 import { html, startServer, type TestServer } from "../helpers/server.ts";
@@ -176,7 +176,7 @@ describe("archiving a links file", () => {
     ]);
     expect(summary.failures[0]!.reason).toContain("application/zip");
     expect(exitCodeOf(summary)).toBe(1);
-    const recorded = await readFailures(ws.cacheDir);
+    const recorded = (await readFailures(ws.cacheDir)).failures;
     expect(recorded.map((r) => r.url).sort()).toEqual([server.url("/archive.zip"), server.url("/empty"), server.url("/gone")].sort());
     expect(recorded.every((r) => r.attempts === 1 && r.kept_previous === false)).toBe(true);
   });
@@ -192,7 +192,7 @@ describe("archiving a links file", () => {
     expect(again).toMatchObject({ alreadyCached: 1, captured: 0, failed: 1 });
     // Only the failed link was asked for again.
     expect(server.requests.slice(before)).toEqual(["/gone?rerun"]);
-    expect((await readFailures(ws.cacheDir))[0]!.attempts).toBe(2);
+    expect((await readFailures(ws.cacheDir)).failures[0]!.attempts).toBe(2);
   });
 
   it("reports an unchanged page on --refresh and keeps the capture as it was", async () => {
@@ -233,7 +233,7 @@ describe("archiving a links file", () => {
     const empty = await archiveLinks(ws.config(["--refresh"]));
     expect(empty.failures[0]).toMatchObject({ code: "ARCHIVE_EMPTY", keptPrevious: true });
     expect(await readCapture(ws.cacheDir, hashUrl(url))).toEqual(good);
-    expect((await readFailures(ws.cacheDir))[0]).toMatchObject({ kept_previous: true, attempts: 2 });
+    expect((await readFailures(ws.cacheDir)).failures[0]).toMatchObject({ kept_previous: true, attempts: 2 });
     expect((await readdir(ws.cacheDir)).filter((n) => n.startsWith("."))).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { makeWorkspace, readCapture } from "../helpers/archive.ts";
 import { hang, pngBomb } from "../helpers/images.ts";
 import { gzipBomb, send, startServer, type TestServer } from "../helpers/server.ts";

@@ -8,7 +8,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { makeWorkspace, readCapture } from "../helpers/archive.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { runScript } from "../helpers/spawn.ts";

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetcher } from "../../src/archive/fetch/index.ts";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { archiveLinks, type RunSummary } from "../../src/archive/run.ts";
 import type { ArchiveConfig } from "../../src/archive/types.ts";
 import { makeWorkspace, readCapture, type Workspace } from "../helpers/archive.ts";

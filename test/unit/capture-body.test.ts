@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { captureBodyOf, parseCaptureFile } from "../../src/site/data.ts";
+import { captureBodyOf, parseCaptureFile } from "../../src/cache/capture-file.ts";
 
 const FIXTURE_CACHE = fileURLToPath(new URL("../fixtures/cache/", import.meta.url));
 
@@ -26,13 +26,11 @@ test("splits every fixture capture and tricky front matter where gray-matter doe
     "---  \ntitle: trailing spaces\n---\nbody",
   );
   expect(texts.length).toBeGreaterThan(10);
-  for (const text of texts) {
-    let expected: string;
-    try {
-      expected = parseCaptureFile(text).body;
-    } catch {
-      continue; // broken YAML: such a capture never reaches a page
-    }
-    expect(captureBodyOf(text), JSON.stringify(text.slice(0, 60))).toBe(expected);
+  // The fixture cache holds one capture whose YAML is broken on purpose: it is refused at load and never rendered.
+  const broken = texts.filter((text) => text.includes("title: [unclosed"));
+  expect(broken).toHaveLength(1);
+  for (const text of broken) expect(() => parseCaptureFile(text)).toThrow(/could not be parsed/);
+  for (const text of texts.filter((t) => !broken.includes(t))) {
+    expect(captureBodyOf(text), JSON.stringify(text.slice(0, 60))).toBe(parseCaptureFile(text).body);
   }
 });

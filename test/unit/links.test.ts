@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatProblem, hashUrl, parseLinks } from "../../src/archive/links.ts";
+import { formatProblem, parseLinks } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 
 describe("parseLinks", () => {
   it("hashes the URL exactly as written, as the design's example says", () => {

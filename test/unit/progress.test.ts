@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
 import { createReporter, formatMarkdownSummary } from "../../src/archive/progress.ts";
 import type { RunSummary } from "../../src/archive/run.ts";
 import type { CaptureResult } from "../../src/archive/types.ts";

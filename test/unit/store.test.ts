@@ -1,21 +1,12 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import matter from "gray-matter";
 import { beforeEach, describe, expect, it } from "vitest";
-import { hashUrl } from "../../src/archive/links.ts";
-import {
-  clearFailure,
-  commitCapture,
-  createWorkFolder,
-  listCaptures,
-  readCaptureMeta,
-  readFailures,
-  recordFailure,
-  renderCaptureFile,
-  sweepWorkFolders,
-} from "../../src/cache/store.ts";
-import type { CaptureMeta } from "../../src/archive/types.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
+import { parseCaptureFile, renderCaptureFile } from "../../src/cache/capture-file.ts";
+import { clearFailure, readFailures, recordFailure } from "../../src/cache/failures.ts";
+import { commitCapture, createWorkFolder, listCaptures, readCapture, readCaptureMeta, sweepWorkFolders } from "../../src/cache/store.ts";
+import type { CaptureMeta } from "../../src/cache/types.ts";
 
 const url = "https://example.com/post";
 const hash = hashUrl(url);
@@ -55,11 +46,12 @@ describe("store", () => {
   it("writes front matter then the body, leaving out absent fields", async () => {
     await capture(cacheDir, 'A "quoted": title --- with yaml: traps', "<p>Hello world</p>");
     const text = await readFile(path.join(cacheDir, hash, "index.html"), "utf8");
-    const parsed = matter(text);
-    expect(parsed.data.title).toBe('A "quoted": title --- with yaml: traps');
-    expect(parsed.data.hash_url).toBe(hash);
-    expect("byline" in parsed.data).toBe(false);
-    expect(parsed.content.trim()).toBe("<p>Hello world</p>");
+    const parsed = parseCaptureFile(text);
+    const data = parsed.data as Record<string, unknown>;
+    expect(data.title).toBe('A "quoted": title --- with yaml: traps');
+    expect(data.hash_url).toBe(hash);
+    expect("byline" in data).toBe(false);
+    expect(parsed.body).toBe("<p>Hello world</p>\n");
   });
 
   it("replaces a capture with a new one and leaves no work folders behind", async () => {
@@ -105,9 +97,9 @@ describe("store", () => {
     await recordFailure(cacheDir, link, { code: "ARCHIVE_HTTP_STATUS", reason: "404", keptPrevious: false, at: new Date("2026-01-01") });
     const second = await recordFailure(cacheDir, link, { code: "ARCHIVE_NETWORK", reason: "reset", keptPrevious: false, at: new Date("2026-01-02") });
     expect(second).toMatchObject({ attempts: 2, first_failed_at: "2026-01-01T00:00:00.000Z", last_failed_at: "2026-01-02T00:00:00.000Z", code: "ARCHIVE_NETWORK", line: 3 });
-    expect(await readFailures(cacheDir)).toHaveLength(1);
+    expect((await readFailures(cacheDir)).failures).toHaveLength(1);
     await clearFailure(cacheDir, hash);
-    expect(await readFailures(cacheDir)).toEqual([]);
+    expect(await readFailures(cacheDir)).toEqual({ failures: [], problems: [] });
   });
 
   it("does not list work folders or the failures folder as captures", async () => {
@@ -115,5 +107,40 @@ describe("store", () => {
     await createWorkFolder(cacheDir, hash);
     await recordFailure(cacheDir, { url: "https://x.example/", hash: hashUrl("https://x.example/"), line: 1 }, { code: "C", reason: "r", keptPrevious: false, at: new Date() });
     expect([...(await listCaptures(cacheDir))]).toEqual([hash]);
+  });
+
+  it("refuses a capture folder that is a symbolic link, by name, and does not count it as cached", async () => {
+    const elsewhere = await mkdtemp(path.join(tmpdir(), "elsewhere-"));
+    await writeFile(path.join(elsewhere, "index.html"), renderCaptureFile(meta("planted"), "<p>x</p>"));
+    await symlink(elsewhere, path.join(cacheDir, hash));
+    expect(await readCapture(cacheDir, hash)).toEqual({ ok: false, folder: path.join(cacheDir, hash), reason: expect.stringMatching(/symbolic link/) });
+    expect(await readCaptureMeta(cacheDir, hash)).toBeUndefined();
+    expect([...(await listCaptures(cacheDir))]).toEqual([]);
+  });
+
+  it("refuses an index.html that is a symbolic link, and lists other links in the folder as links", async () => {
+    const secret = path.join(cacheDir, "..", `secret-${path.basename(cacheDir)}.txt`);
+    await writeFile(secret, renderCaptureFile(meta("secret"), "TOP SECRET"));
+    await mkdir(path.join(cacheDir, hash));
+    await symlink(secret, path.join(cacheDir, hash, "index.html"));
+    expect(await readCapture(cacheDir, hash)).toMatchObject({ ok: false, reason: "index.html is a symbolic link; it is not read" });
+
+    await capture(cacheDir, "real", "<p>x</p>");
+    await symlink("/etc/hostname", path.join(cacheDir, hash, "0123456789abcdef0123456789abcdef.webp"));
+    const stored = await readCapture(cacheDir, hash);
+    expect(stored).toMatchObject({ ok: true, files: [{ name: "0123456789abcdef0123456789abcdef.webp", kind: "symlink" }] });
+  });
+
+  it("refuses front matter in JavaScript when the archiver reads a capture, without running it", async () => {
+    await mkdir(path.join(cacheDir, hash));
+    await writeFile(path.join(cacheDir, hash, "index.html"), `---js\n{ title: (globalThis.storeRan = "ran"), url: "${url}", hash_url: "${hash}" }\n---\n<p>x</p>\n`);
+    expect(await readCaptureMeta(cacheDir, hash)).toBeUndefined();
+    expect((globalThis as { storeRan?: string }).storeRan).toBeUndefined();
+  });
+
+  it("reports a failure record that is a symbolic link instead of reading it", async () => {
+    await mkdir(path.join(cacheDir, "_failures"));
+    await symlink("/etc/passwd", path.join(cacheDir, "_failures", `${hash}.json`));
+    expect(await readFailures(cacheDir)).toEqual({ failures: [], problems: [{ name: `${hash}.json`, reason: expect.stringMatching(/symbolic link/) }] });
   });
 });

@@ -14,9 +14,9 @@ import { readFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
-import { hashUrl } from "../../src/archive/links.ts";
-import type { CaptureMeta } from "../../src/archive/types.ts";
+import { renderCaptureFile } from "../../src/cache/capture-file.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
+import type { CaptureMeta } from "../../src/cache/types.ts";
 import { isMain } from "../../src/cli/is-main.ts";
 
 export interface BuildBenchFigures {
@@ -163,8 +163,7 @@ export async function writeSyntheticCapture(cacheDir: string, i: number, { sente
   };
   const folder = path.join(cacheDir, hash);
   await mkdir(folder, { recursive: true });
-  const data = Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined));
-  await writeFile(path.join(folder, "index.html"), `---\n${stringify(data)}---\n${body}`);
+  await writeFile(path.join(folder, "index.html"), renderCaptureFile(meta, body));
   if (image) await writeFile(path.join(folder, image.name), image.bytes);
   return hash;
 }

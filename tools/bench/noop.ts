@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { hashUrl } from "../../src/archive/links.ts";
-import { renderCaptureFile } from "../../src/cache/store.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
+import { renderCaptureFile } from "../../src/cache/capture-file.ts";
 
 export async function writeCachedLinks({ dir, count }: { dir: string; count: number }): Promise<{ linksFile: string; cacheDir: string }> {
   const cacheDir = path.join(dir, "cache");

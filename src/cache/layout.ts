@@ -1,0 +1,69 @@
+/**
+ * The shape of cache/ on disk, the project's public contract (DESIGN.md "Capture folder"): every name a capture, its
+ * files and its bookkeeping may have, in one place. Pure: no I/O. Everything that reads or writes cache/ (the
+ * archiver, the site, verify, the CI helpers, the tools and the tests) takes its names from here.
+ */
+import { createHash } from "node:crypto";
+import path from "node:path";
+
+/** A capture key as it names a folder in cache/: 32 lower-case hex digits. */
+export const CAPTURE_KEY = /^[0-9a-f]{32}$/;
+
+/** The capture key: md5 of the URL exactly as written (trimmed). A public contract: never normalize. */
+export function hashUrl(url: string): string {
+  return createHash("md5").update(url, "utf8").digest("hex");
+}
+
+/** The current version of a capture: front matter, then the sanitized HTML. */
+export const CAPTURE_FILE = "index.html";
+
+/** Failure records, one file a link (`<hash>.json`), so shards archived in parallel never edit the same file. */
+export const FAILURES_DIR = "_failures";
+
+/**
+ * Images stored beside index.html, named by content (contentKey in archive/images/encode.ts): 32 hex digits of the
+ * sha256 of the bytes as served, then the stored format.
+ */
+export const IMAGE_FILE = /^[0-9a-f]{32}\.(?:webp|avif)$/;
+
+/** The original of a PDF capture, kept as it came. */
+export const PDF_FILE = "document.pdf";
+
+/** What `file` may name for a pdf or image capture: raster images and PDFs, never HTML or SVG (script-capable). */
+export const SERVABLE_EXTENSIONS: Record<"pdf" | "image", readonly string[]> = {
+  pdf: ["pdf"],
+  image: ["webp", "avif", "png", "jpg", "jpeg", "gif"],
+};
+
+/** A stored file's name: plain, no folders, no dot-files. */
+export const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
+
+/** Work folders of a run in progress (`.tmp-<hash>-<pid>-<random>`) and a previous capture moved aside (`.old-…`). */
+export const WORK_PREFIX = ".tmp-";
+export const OLD_PREFIX = ".old-";
+
+export function captureDir(cacheDir: string, hash: string): string {
+  return path.join(cacheDir, hash);
+}
+
+export function captureFile(cacheDir: string, hash: string): string {
+  return path.join(cacheDir, hash, CAPTURE_FILE);
+}
+
+export function failureFile(cacheDir: string, hash: string): string {
+  return path.join(cacheDir, FAILURES_DIR, `${hash}.json`);
+}
+
+/** The shard of a capture key, 1-based: the first 8 hex digits modulo `count`, so shards are stable and evenly filled. */
+export function shardOf(hash: string, count: number): number {
+  return (Number.parseInt(hash.slice(0, 8), 16) % count) + 1;
+}
+
+/**
+ * The capture key a path under the cache folder belongs to: `<hash>/…` or `_failures/<hash>.json` (relative to the
+ * cache folder, with forward slashes); undefined for anything else.
+ */
+export function keyOfCachePath(relative: string): string | undefined {
+  const m = /^([0-9a-f]{32})\//.exec(relative) ?? /^_failures\/([0-9a-f]{32})\.json$/.exec(relative);
+  return m?.[1];
+}
