@@ -1,11 +1,11 @@
 /**
  * Writes test/fixtures/cache/: the captures the e2e tests build a site from. Run `npx tsx tools/make-fixture-cache.ts`
- * after changing it. Real pages from ../shared/fixtures/readability-pages go through the archiver's own stages (decode,
+ * after changing it. Real pages from test/fixtures/readability-pages go through the archiver's own stages (decode,
  * extract, sanitize, word count), as if none of their remote images could be fetched; the rest are made by hand to
  * show one thing each: template syntax, a hostile body as if sanitizing had failed, text, pdf, image, broken front
  * matter, failure records and a work folder the site must ignore.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCaptureFile } from "../src/cache/capture-file.ts";
@@ -15,10 +15,10 @@ import { decodeHtml } from "../src/archive/parse/decode.ts";
 import { extractArticle } from "../src/archive/parse/extract.ts";
 import { hashUrl } from "../src/cache/layout.ts";
 import { countWords, sanitizeArticle } from "../src/archive/sanitize.ts";
+import { readSource } from "./readability-pages.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CACHE = path.join(ROOT, "test/fixtures/cache");
-const PAGES = path.resolve(ROOT, "../shared/fixtures/readability-pages");
 
 const words = (html: string): number => countWords(html);
 const sha256 = async (text: string): Promise<string> => (await import("node:crypto")).createHash("sha256").update(text).digest("hex");
@@ -53,7 +53,7 @@ async function writeCapture(m: CaptureMeta, body: string, files: Record<string, 
  * without a local file keeps only its alt text, as sanitizeArticle does).
  */
 async function realPage(name: string, url: string): Promise<{ title: string; byline?: string; siteName?: string; lang?: string; dir?: "ltr" | "rtl"; excerpt?: string; html: string; words: number }> {
-  const { html: source } = decodeHtml(await readFile(path.join(PAGES, name, "source.html")), "utf-8");
+  const { html: source } = decodeHtml(readSource(name), "utf-8");
   const article = extractArticle(source, url);
   if (!article.readerable) throw new Error(`Readability found no article in ${name}`);
   const html = sanitizeArticle(article.html, { baseUrl: url });

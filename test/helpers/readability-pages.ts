@@ -1,27 +1,5 @@
-/** The 130 real pages of Readability's test suite (../shared/fixtures/readability-pages), shared by the tests. */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-export const PAGES_DIR = fileURLToPath(new URL("../../../shared/fixtures/readability-pages/", import.meta.url));
-
-export const PAGES = readdirSync(PAGES_DIR)
-  .filter((name) => existsSync(`${PAGES_DIR}${name}/source.html`))
-  .sort();
-
-export interface ExpectedMetadata {
-  title: string;
-  byline: string | null;
-  lang: string | null;
-  siteName: string | null;
-}
-
-export function readExpected(name: string): ExpectedMetadata {
-  return JSON.parse(readFileSync(`${PAGES_DIR}${name}/expected-metadata.json`, "utf8")) as ExpectedMetadata;
-}
-
-export function readSource(name: string): Buffer {
-  return readFileSync(`${PAGES_DIR}${name}/source.html`);
-}
+/** What the tests add to the vendored Readability pages (tools/readability-pages.ts): the known title differences. */
+export { PAGES, readExpected, readSource, type ExpectedMetadata } from "../../tools/readability-pages.ts";
 
 /**
  * Pages whose title differs from expected-metadata.json, and why. The expected titles were recorded by Readability's

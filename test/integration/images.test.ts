@@ -17,6 +17,7 @@ import type { ImageLimits } from "../../src/archive/types.ts";
 import { bytes, hang, makeImage, pngBomb } from "../helpers/images.ts";
 import { startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { readSource } from "../../tools/readability-pages.ts";
 
 const STORED_NAME = /^[0-9a-f]{16,64}\.(webp|avif)$/; // what the sanitizer lets through
 const GIF_1X1 = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
@@ -133,7 +134,7 @@ describe("localizeImages", () => {
     expect(result.onDisk).toEqual(result.files);
   });
 
-  // Every lazy-load attribute kind found in ../shared/fixtures/readability-pages (and the common libraries), each
+  // Every lazy-load attribute kind found in the Readability test pages (and the common libraries), each
   // with a placeholder src of a kind real pages use. The placeholder must lose and must never be requested.
   const lazyCases: Array<[attribute: string, placeholder: string, page: string]> = [
     ["data-src", "/assets/blank-f2c3362333e2a7a0.gif", "atlas obscura"],
@@ -563,10 +564,9 @@ describe("localizeImages", () => {
 describe("localizeImages on real pages", () => {
   // Pages from Readability's suite whose images use lazy attributes, srcset, picture and noscript fallbacks.
   const pages = ["lazy-image-1", "lazy-image-2", "article-author-tag", "bbc-1", "wapo-1", "lemonde-1", "liberation-1", "wordpress", "salon-1", "citylab-1"];
-  const fixtures = join(import.meta.dirname, "../../../shared/fixtures/readability-pages");
 
   it.each(pages)("keeps no remote image address in %s and never asks for a placeholder", async (page) => {
-    const source = await readFile(join(fixtures, page, "source.html"), "utf8");
+    const source = readSource(page).toString("utf8");
     const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(source)?.[1] ?? source;
     const image = await makeImage({ width: 16, height: 16 });
     const asked: string[] = [];

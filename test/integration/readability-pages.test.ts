@@ -1,5 +1,5 @@
 /**
- * Decode → extract → sanitize over the 130 real pages of Readability's test suite (../shared/fixtures/readability-pages):
+ * Decode → extract → sanitize over the 130 real pages of Readability's test suite (test/fixtures/readability-pages):
  * every page yields an article or a ParseError, titles and bylines match what Readability recorded, and nothing
  * script-capable survives in any output.
  */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decodeHtml, decodeText } from "../../src/archive/parse/decode.ts";
+import { readSource } from "../../tools/readability-pages.ts";
 
 /** Bytes from ASCII text and raw byte values, so each test shows the exact bytes a server would send. */
 function bytes(...parts: Array<string | number[]>): Buffer {
@@ -130,7 +131,7 @@ describe("decodeHtml", () => {
   });
 
   it("finds a real page's <meta charset=gb2312> (qq.com, from the Readability suite) and maps it to gbk", () => {
-    const source = readFileSync(new URL("../../../shared/fixtures/readability-pages/qq/source.html", import.meta.url));
+    const source = readSource("qq");
     // The suite stores this page re-encoded as UTF-8, so only the sniffing is checked here, not the text.
     expect(decodeHtml(source).encoding).toBe("gbk");
   });

@@ -18,6 +18,7 @@ import { renderCaptureFile } from "../../src/cache/capture-file.ts";
 import { hashUrl } from "../../src/cache/layout.ts";
 import type { CaptureMeta } from "../../src/cache/types.ts";
 import { isMain } from "../../src/cli/is-main.ts";
+import { PAGES, readSource } from "../readability-pages.ts";
 
 export interface BuildBenchFigures {
   captures: number;
@@ -31,7 +32,6 @@ export interface BuildBenchFigures {
 }
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PAGES = path.resolve(ROOT, "../shared/fixtures/readability-pages");
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** One capture in this many has an image (a few distinct images, stored in each capture's folder as the archiver does). */
 const IMAGE_EVERY = 5;
@@ -58,13 +58,8 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ "
 /** Sentences of real prose from the 130 Readability test pages (tags stripped with regexes: jsdom is too slow here). */
 export async function loadSentences(): Promise<string[]> {
   const sentences = new Set<string>();
-  for (const name of (await readdir(PAGES)).sort()) {
-    let html: string;
-    try {
-      html = await readFile(path.join(PAGES, name, "source.html"), "utf8");
-    } catch {
-      continue;
-    }
+  for (const name of PAGES) {
+    const html = readSource(name).toString("utf8");
     const text = html
       .replace(/<(script|style|noscript|svg|template)\b[\s\S]*?<\/\1>/gi, " ")
       .replace(/<!--[\s\S]*?-->/g, " ")
@@ -79,7 +74,7 @@ export async function loadSentences(): Promise<string[]> {
       if (words.length >= 6 && words.length <= 40 && letters / sentence.length > 0.8 && /[.!?]$/.test(sentence)) sentences.add(sentence.trim());
     }
   }
-  if (sentences.size < 100) throw new Error(`Found only ${sentences.size} sentences in ${PAGES}: the bench needs the Readability test pages`);
+  if (sentences.size < 100) throw new Error(`Found only ${sentences.size} sentences in the Readability test pages (test/fixtures/readability-pages/): are they all there?`);
   return [...sentences];
 }
 

@@ -1,18 +1,16 @@
 /**
- * The archive benchmark's workload: Readability's 130 real pages (../shared/fixtures/readability-pages), repeated under
+ * The archive benchmark's workload: Readability's 130 real pages (tools/readability-pages.ts), repeated under
  * distinct URLs to `pages`, each with two <img>s of real 1–2 MP photographs-to-be (smooth noise, so they compress like
  * photos, not like flat colour) made by sharp at start and served by a node:http server on 127.0.0.1, port 0.
  * The page bytes are written to `<dir>/pages/` too, so the baseline reads exactly what the archiver is served.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import { PAGES, readSource } from "../readability-pages.ts";
 
-export const FIXTURES_DIR = fileURLToPath(new URL("../../../shared/fixtures/readability-pages/", import.meta.url));
 
 export interface BenchImage {
   path: string;
@@ -49,9 +47,7 @@ const IMAGE_SHAPES = [
 ] as const;
 
 export function fixturePages(): string[] {
-  return readdirSync(FIXTURES_DIR)
-    .filter((name) => existsSync(path.join(FIXTURES_DIR, name, "source.html")))
-    .sort();
+  return [...PAGES];
 }
 
 async function makeImage(width: number, height: number, format: "jpeg" | "png"): Promise<Buffer> {
@@ -81,7 +77,7 @@ function injectImages(html: string, figures: [string, string]): string {
 
 export async function prepareWorkload({ pages, dir }: { pages: number; dir: string }): Promise<Workload> {
   const names = fixturePages();
-  const sources = names.map((name) => readFileSync(path.join(FIXTURES_DIR, name, "source.html"), "utf8"));
+  const sources = names.map((name) => readSource(name).toString("utf8"));
   const imageBodies = await Promise.all(IMAGE_SHAPES.map((shape) => makeImage(shape.width, shape.height, shape.format)));
 
   const routes = new Map<string, { body: Buffer; contentType: string; kind: "pages" | "images" }>();

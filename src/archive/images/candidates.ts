@@ -23,7 +23,7 @@ export const LAZY_SRCSET_ATTRIBUTES = ["data-srcset", "data-lazy-srcset"];
 /**
  * Lazy-load and high-resolution attributes holding one URL, best first. The high-resolution ones (wapo's
  * data-hi-res-src, libération's data-src-retina) come before the plain lazy ones because we downscale anyway.
- * Found by grepping the 130 pages of ../shared/fixtures/readability-pages plus common lazy-load libraries.
+ * Found by grepping the 130 Readability test pages (test/fixtures/readability-pages) plus common lazy-load libraries.
  */
 export const LAZY_SRC_ATTRIBUTES = [
   "data-hi-res-src",
