@@ -6,9 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { copyFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import type Sharp from "sharp";
-import type { Metadata } from "sharp";
+import sharp, { type Metadata } from "sharp";
 import { FetchTimeoutError, ImageError, TooLargeError, UnsupportedTypeError } from "../errors.ts";
 import { messageOf } from "../../util/error.ts";
 import { estimatedDataBytes } from "./candidates.ts";
@@ -21,20 +19,9 @@ export interface EncodedImage {
   format: ImageFormat;
 }
 
-/**
- * sharp, loaded on first use: the extraction workers import this module only to plan images (planImages) and never
- * decode one, so they do not load libvips.
- */
-let loadedSharp: typeof Sharp | undefined;
-function sharp(...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> {
-  if (!loadedSharp) {
-    loadedSharp = createRequire(import.meta.url)("sharp") as typeof Sharp;
-    // libvips keeps recent operations and their pixels cached (up to 50 MB) for reuse; a run encodes each image once
-    // and keeps encoded results itself (EncodedImageCache), so that cache would only hold memory.
-    loadedSharp.cache(false);
-  }
-  return loadedSharp(...args);
-}
+// libvips keeps recent operations and their pixels cached (up to 50 MB) for reuse; a run encodes each image once and
+// keeps encoded results itself (EncodedImageCache), so that cache would only hold memory.
+sharp.cache(false);
 
 /**
  * What sharp may decode for us. Anything else (HTML, PDF, HEVC HEIC, ...) is refused before decoding.
@@ -150,8 +137,6 @@ export class EncodedImageCache {
   readonly #sizes = new Map<string, number>();
   #bytes = 0;
   readonly maxBytes: number;
-  // A plain field, not a parameter property: the extraction workers import this module under Node's type stripping,
-  // which has no parameter properties.
   constructor(maxBytes = 64 * 1024 * 1024) {
     this.maxBytes = maxBytes;
   }
