@@ -16,14 +16,14 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import type { ArchiveRunFigures } from "./bench/archive-run.ts";
 import type { BaselineFigures } from "./bench/baseline.ts";
 import { benchBuild, type BuildBenchFigures } from "./bench/build.ts";
 import { runChild, type ChildRun } from "./bench/child.ts";
 import { writeCachedLinks } from "./bench/noop.ts";
 import { fixturePages, prepareWorkload } from "./bench/workload.ts";
-import { isMain } from "../src/cli/is-main.ts";
+import { isMain, runMain } from "../src/cli/run.ts";
+import { helpText, resolveOptions, type CommandSpec } from "../src/util/options.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HERE = fileURLToPath(new URL("./bench/", import.meta.url));
@@ -64,45 +64,35 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export function parseBenchArgs(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      pages: { type: "string" },
-      rounds: { type: "string" },
-      captures: { type: "string" },
-      quick: { type: "boolean", default: false },
-      workers: { type: "string" },
-      "no-build": { type: "boolean", default: false },
-      out: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(
-      "Usage: npm run bench -- [--pages N] [--rounds N] [--captures N] [--quick] [--workers N] [--no-build] [--out FILE]\n" +
-        "Measures the archiver against a baseline and the build against bare Eleventy + Pagefind; needs no internet.\n",
-    );
-    process.exit(0);
-  }
-  const count = (name: string, value: string | undefined, fallback: number, min: number): number => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${value}"`);
-    return n;
-  };
+export const BENCH_COMMAND: CommandSpec = {
+  name: "bench",
+  summary: "Measures the archiver against a baseline and the build against bare Eleventy + Pagefind, in one run; needs no internet.",
+  options: [
+    { flag: "pages", kind: "integer", value: "N", min: 1, defaultText: "390, the 130 fixture pages three times", help: "pages archived" },
+    { flag: "rounds", kind: "integer", value: "N", min: 1, defaultText: "2", help: "alternating rounds of the baseline and the archiver; each is reported from its fastest" },
+    { flag: "captures", kind: "integer", value: "N", min: 1, defaultText: "10000", help: "captures in the synthetic cache the build is measured on" },
+    { flag: "quick", kind: "boolean", default: false, help: "a small run: 40 pages, 200 captures, one round" },
+    { flag: "workers", kind: "integer", value: "N", min: 0, max: 64, help: "parse threads of the archiver (its default: one per core)" },
+    { flag: "build", kind: "boolean", default: true, help: "measure the build too (--no-build skips it)" },
+    { flag: "out", kind: "string", value: "FILE", default: ".bench/results.json", help: "where every figure is written as JSON" },
+  ],
+};
+
+export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = {}): BenchOptions & { help: boolean } {
+  const { values } = resolveOptions(BENCH_COMMAND, argv, env);
   const quick = values.quick === true;
+  const given = (flag: string, fallback: number) => (values[flag] as number | undefined) ?? fallback;
   return {
-    pages: count("pages", values.pages, quick ? 40 : 3 * fixturePages().length, 1),
-    rounds: count("rounds", values.rounds, quick ? 1 : 2, 1),
-    captures: count("captures", values.captures, quick ? 200 : 10_000, 1),
+    pages: given("pages", quick ? 40 : 3 * fixturePages().length),
+    rounds: given("rounds", quick ? 1 : 2),
+    captures: given("captures", quick ? 200 : 10_000),
     noopLinks: 1000,
-    workers: values.workers === undefined ? undefined : count("workers", values.workers, 0, 0),
-    build: values["no-build"] !== true,
-    out: path.resolve(values.out ?? path.join(ROOT, ".bench", "results.json")),
+    workers: values.workers as number | undefined,
+    build: values.build === true,
+    out: path.resolve(ROOT, values.out as string),
     workDir: path.join(ROOT, ".bench", "work"),
     log: (line) => process.stderr.write(`bench: ${line}\n`),
+    help: values.help === true,
   };
 }
 
@@ -265,13 +255,15 @@ export function formatResults(r: BenchResults): string {
   ].join("\n");
 }
 
-if (isMain(import.meta.url)) {
-  try {
-    const options = parseBenchArgs(process.argv.slice(2));
-    const results = await runBench(options);
-    process.stdout.write(`${formatResults(results)}\n\nAll figures: ${path.relative(process.cwd(), options.out)}\n`);
-  } catch (error) {
-    process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 2;
+async function benchCommand(argv: string[]): Promise<number> {
+  const options = parseBenchArgs(argv, process.env);
+  if (options.help) {
+    process.stdout.write(`${helpText(BENCH_COMMAND)}\n`);
+    return 0;
   }
+  const results = await runBench(options);
+  process.stdout.write(`${formatResults(results)}\n\nAll figures: ${path.relative(process.cwd(), options.out)}\n`);
+  return 0;
 }
+
+if (isMain(import.meta.url)) runMain("bench", benchCommand);

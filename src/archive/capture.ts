@@ -18,13 +18,13 @@ import { captureDir } from "../cache/layout.ts";
 import { commitCapture, createWorkFolder, discardWorkFolder, readCaptureMeta, writeFileDurably } from "../cache/store.ts";
 import type { CaptureKind, CaptureMeta } from "../cache/types.ts";
 import type { ArchiveConfig, CaptureResult, FetchedResource, Fetcher, Link } from "./types.ts";
+import { EXCERPT_MAX_CHARS, WORSE_COPY_RATIO } from "./limits.ts";
 
 export interface CaptureContext {
   config: ArchiveConfig;
   fetcher: Fetcher;
   /** The clock, injectable for tests. */
   now: () => Date;
-  archiver: string;
   /** Decode + extract, on worker threads (pool.ts). */
   extractor: ExtractPool;
   /** Images encoded in this run, shared by its captures. */
@@ -34,8 +34,6 @@ export interface CaptureContext {
 const ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.7,image/*;q=0.6,*/*;q=0.1";
 const ACCEPT_IMAGE = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8";
 /** A refresh whose text shrank below this share of the kept capture is taken as a removal notice or paywall. */
-const WORSE_COPY_RATIO = 0.2;
-const EXCERPT_MAX = 400;
 
 interface Body {
   kind: CaptureKind;
@@ -90,14 +88,14 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       site_name: clean(body.siteName),
       lang: clean(body.lang),
       dir: body.dir,
-      excerpt: truncate(clean(body.excerpt), EXCERPT_MAX),
+      excerpt: truncate(clean(body.excerpt), EXCERPT_MAX_CHARS),
       published_at: isoDate(body.publishedAt),
       word_count: wordCount,
       file: body.file,
       images: body.images,
       images_failed: body.imagesFailed,
       content_sha256: sha,
-      archiver: ctx.archiver,
+      archiver: ctx.config.archiver,
     };
     await writeFileDurably(path.join(workDir, "index.html"), renderCaptureFile(meta, body.html));
     await commitCapture(cacheDir, link.hash, workDir);
@@ -190,7 +188,7 @@ async function buildBody(page: FetchedResource, workDir: string, ctx: CaptureCon
         kind: "text",
         html: `<pre>${escapeHtml(text)}</pre>`,
         title: firstLine(text) ?? fileName,
-        excerpt: text.slice(0, EXCERPT_MAX),
+        excerpt: text.slice(0, EXCERPT_MAX_CHARS),
         images: 0,
         imagesFailed: 0,
       };

@@ -1,38 +1,30 @@
 /**
- * The only place that reads argv and the environment. Flags win over ARCHIVE_* environment variables, which win
- * over defaults; a bad value is a UsageError (exit 2) whose message names the flag and every way to set it.
+ * The options of `npm run archive`, in one table (util/options.ts): flags win over ARCHIVE_* environment variables,
+ * which win over the "archive" section of site.config.json, which wins over the defaults. Output: the resolved
+ * ArchiveConfig every stage receives. A bad value is a UsageError (exit 2) whose message names the flag and every way
+ * to set it. Tunables that are not worth a flag live in limits.ts.
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
+import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
+import { helpText as commandHelp, resolveOptions, type CommandSpec, type OptionSpec } from "../util/options.ts";
+import { IMAGE_QUALITY, IMAGES_AT_ONCE, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from "./limits.ts";
 import type { ArchiveConfig, ImageFormat, ProgressMode } from "./types.ts";
-
-type Kind = "boolean" | "integer" | "string" | "shard" | "format" | "progress";
-
-interface OptionSpec {
-  flag: string;
-  kind: Kind;
-  /** Shown in --help; the default is appended. */
-  help: string;
-  value?: string;
-  default?: string | number | boolean;
-  min?: number;
-  max?: number;
-}
 
 const MiB = 1024 * 1024;
 
-/** Every flag of `npm run archive`, in --help order. The README's options table is checked against --help. */
+const shardProblem = (value: string) => (parseShard(value) ? undefined : SHARD_FORMAT);
+
+/** Every flag of `npm run archive`, in --help order. The README's copy of --help is checked against it. */
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: "links", kind: "string", value: "FILE", default: "links.txt", help: "the list of URLs, one a line" },
   { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "where captures are stored" },
   { flag: "refresh", kind: "boolean", default: false, help: "capture again links that are already cached (a failed or empty refresh keeps the old copy)" },
   { flag: "concurrency", kind: "integer", value: "N", default: 4, min: 1, max: 64, help: "links archived at once" },
-  { flag: "workers", kind: "integer", value: "N", min: 0, max: 64, help: "threads that parse pages, 0 for none (default: one per CPU core)" },
+  { flag: "workers", kind: "integer", value: "N", min: 0, max: 64, defaultText: "one per CPU core", help: "threads that parse pages, 0 for none" },
   { flag: "per-host", kind: "integer", value: "N", default: 2, min: 1, max: 16, help: "requests to one host at once" },
-  { flag: "shard", kind: "shard", value: "I/N", help: "archive only the links whose hash falls in shard I of N (1-based)" },
+  { flag: "shard", kind: "string", value: "I/N", check: shardProblem, help: "archive only the links whose hash falls in shard I of N (1-based)" },
   { flag: "allow-private-network", kind: "boolean", default: false, help: "allow loopback, private and link-local addresses (refused by default)" },
   { flag: "timeout", kind: "integer", value: "MS", default: 60_000, min: 100, help: "whole fetch of one page, redirects and retries included" },
   { flag: "connect-timeout", kind: "integer", value: "MS", default: 10_000, min: 50, help: "TCP/TLS connect" },
@@ -41,150 +33,108 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "max-bytes", kind: "integer", value: "BYTES", default: 20 * MiB, min: 1024, help: "largest page, counted after decompression" },
   { flag: "max-redirects", kind: "integer", value: "N", default: 10, min: 0, max: 50, help: "redirects followed per fetch" },
   { flag: "retries", kind: "integer", value: "N", default: 2, min: 0, max: 10, help: "retries after network errors, 429 and 503" },
-  { flag: "image-format", kind: "format", value: "webp|avif", default: "webp", help: "format images are re-encoded to" },
+  { flag: "image-format", kind: "string", value: "webp|avif", default: "webp", choices: ["webp", "avif"], help: "format images are re-encoded to" },
   { flag: "image-max-width", kind: "integer", value: "PX", default: 1600, min: 16, max: 10_000, help: "images wider than this are scaled down" },
   { flag: "image-max-bytes", kind: "integer", value: "BYTES", default: 15 * MiB, min: 1024, help: "largest image downloaded" },
   { flag: "image-max-pixels", kind: "integer", value: "N", default: 40_000_000, min: 1, help: "largest image decoded (width × height)" },
   { flag: "image-timeout", kind: "integer", value: "MS", default: 30_000, min: 100, help: "download and re-encode of one image" },
-  { flag: "progress", kind: "progress", value: "bar|lines|quiet", help: "progress display (default: bar on a terminal, lines otherwise)" },
+  { flag: "user-agent", kind: "string", value: "TEXT", defaultText: "link-archive/<version> (personal web archive; +<the repository>)", help: "the User-Agent sent with every request" },
+  { flag: "progress", kind: "string", value: "bar|lines|quiet", choices: ["bar", "lines", "quiet"], defaultText: "bar on a terminal, lines otherwise", help: "progress display" },
   { flag: "summary", kind: "string", value: "FILE", help: "also write the run's summary as JSON to FILE" },
-  { flag: "help", kind: "boolean", default: false, help: "show this help" },
-];
+  { flag: "step-summary", kind: "string", value: "FILE", env: "GITHUB_STEP_SUMMARY", help: "also append the summary as Markdown to FILE (GitHub Actions sets it)" },
+  { flag: "help", kind: "boolean", default: false, env: false, help: "show this help" },
+].map((o): OptionSpec => (o.flag === "help" || o.flag === "step-summary" ? (o as OptionSpec) : { ...(o as OptionSpec), file: o.flag }));
 
-export function envName(flag: string): string {
-  return `ARCHIVE_${flag.toUpperCase().replace(/-/g, "_")}`;
-}
+export const ARCHIVE_COMMAND: CommandSpec = {
+  name: "archive",
+  summary: "Captures every new URL of the links file into <cache>/<md5 of the URL>/index.html.",
+  envPrefix: "ARCHIVE",
+  envExample: ["per-host", "3"],
+  configFile: 'site.config.json ("archive")',
+  options: OPTIONS,
+  footer: ["Exit codes: 0 every link captured or already cached; 1 some links or lines failed (each is named); 2 usage error."],
+};
 
 export function helpText(): string {
-  const rows = OPTIONS.map((o) => {
-    const left = `  --${o.flag}${o.value ? ` ${o.value}` : ""}`;
-    const def = o.default !== undefined && o.kind !== "boolean" ? ` (default: ${o.default})` : "";
-    return `${left.padEnd(32)}${o.help}${def}`;
-  });
-  return [
-    "Usage: npm run archive -- [options]",
-    "",
-    "Captures every new URL of the links file into <cache>/<md5 of the URL>/index.html.",
-    "",
-    "Options (each can also be set as an environment variable, e.g. --per-host 3 as ARCHIVE_PER_HOST=3):",
-    ...rows,
-    "",
-    "Exit codes: 0 every link captured or already cached; 1 some links or lines failed (each is named); 2 usage error.",
-  ].join("\n");
+  return commandHelp(ARCHIVE_COMMAND);
 }
 
 export interface ResolvedCli {
   config: ArchiveConfig;
   help: boolean;
   summaryFile: string | undefined;
+  stepSummaryFile: string | undefined;
 }
 
-function userAgent(env: NodeJS.ProcessEnv): string {
-  let version = "0";
+/** The version is a courtesy in the User-Agent; a run never fails over it. */
+function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-    version = pkg.version ?? version;
+    return pkg.version ?? "0";
   } catch {
-    // The version is a courtesy; never fail a run over it.
+    return "0";
   }
-  // On GitHub Actions the UA names the archive's own repository, so a site owner knows whom to ask.
-  const home = env.GITHUB_REPOSITORY ? `https://github.com/${env.GITHUB_REPOSITORY}` : "https://github.com/link-archive/link-archive";
-  return env.ARCHIVE_USER_AGENT ?? `link-archive/${version} (personal web archive; +${home})`;
 }
 
-export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), isTTY = false): ResolvedCli {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: Object.fromEntries(
-        OPTIONS.map((o) => [o.flag, { type: o.kind === "boolean" ? ("boolean" as const) : ("string" as const) }]),
-      ),
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (cause) {
-    throw new UsageError(`${(cause as Error).message}. Run \`npm run archive -- --help\` to see every option.`, { cause });
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const raw = (o: OptionSpec): { value: string | number | boolean | undefined; source: string } => {
-    if (values[o.flag] !== undefined) return { value: values[o.flag], source: `--${o.flag}` };
-    const fromEnv = env[envName(o.flag)];
-    if (fromEnv !== undefined && fromEnv !== "") return { value: o.kind === "boolean" ? /^(1|true|yes)$/i.test(fromEnv) : fromEnv, source: envName(o.flag) };
-    return { value: o.default, source: "default" };
-  };
-  const get = new Map(OPTIONS.map((o) => [o.flag, o]));
-  const spec = (flag: string): OptionSpec => get.get(flag)!;
-  const bool = (flag: string): boolean => raw(spec(flag)).value === true;
-  const str = (flag: string): string | undefined => {
-    const v = raw(spec(flag)).value;
-    return v === undefined ? undefined : String(v);
-  };
-  const int = (flag: string): number => {
-    const o = spec(flag);
-    const { value, source } = raw(o);
-    const n = typeof value === "number" ? value : Number(value);
-    const bounds = `${o.min !== undefined ? ` at least ${o.min}` : ""}${o.max !== undefined ? ` and at most ${o.max}` : ""}`;
-    if (!Number.isInteger(n) || (o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-      throw new UsageError(`${source} is "${value}", but --${o.flag} must be a whole number${bounds}. Set it with --${o.flag} ${o.value} or ${envName(o.flag)}.`);
-    }
-    return n;
-  };
+/** On GitHub Actions the default User-Agent names the archive's own repository, so a site owner knows whom to ask. */
+function defaultUserAgent(env: NodeJS.ProcessEnv): string {
+  const home = env.GITHUB_REPOSITORY ? `https://github.com/${env.GITHUB_REPOSITORY}` : "https://github.com/link-archive/link-archive";
+  return `link-archive/${packageVersion()} (personal web archive; +${home})`;
+}
 
-  const format = str("image-format");
-  if (format !== "webp" && format !== "avif") {
-    throw new UsageError(`--image-format must be webp or avif, not "${format}". Set it with --image-format or ${envName("image-format")}.`);
-  }
-  const progressValue = str("progress") ?? (isTTY ? "bar" : "lines");
-  if (!["bar", "lines", "quiet"].includes(progressValue)) {
-    throw new UsageError(`--progress must be bar, lines or quiet, not "${progressValue}".`);
-  }
-  let shard: ArchiveConfig["shard"];
+/**
+ * Resolves the archive's options. `file` is the "archive" section of site.config.json (already read); relative
+ * paths resolve against `cwd`.
+ */
+export function resolveConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  isTTY = false,
+  file: Record<string, unknown> = {},
+): ResolvedCli {
+  const { values } = resolveOptions(ARCHIVE_COMMAND, argv, env, file);
+  const int = (flag: string) => values[flag] as number;
+  const str = (flag: string) => values[flag] as string | undefined;
   const shardValue = str("shard");
-  if (shardValue !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(shardValue);
-    const index = m ? Number(m[1]) : NaN;
-    const count = m ? Number(m[2]) : NaN;
-    if (!m || count < 1 || count > 256 || index < 1 || index > count) {
-      throw new UsageError(`--shard is "${shardValue}", but it must be I/N with 1 ≤ I ≤ N ≤ 256, e.g. --shard 2/4 for the second of four shards.`);
-    }
-    shard = { index, count };
-  }
-
-  const timeout = int("timeout");
+  const shard = shardValue === undefined ? undefined : parseShard(shardValue);
+  const format = str("image-format") as ImageFormat;
+  const userAgent = str("user-agent") ?? defaultUserAgent(env);
   const config: ArchiveConfig = {
     linksFile: path.resolve(cwd, str("links")!),
     cacheDir: path.resolve(cwd, str("cache")!),
-    refresh: bool("refresh"),
+    refresh: values.refresh === true,
     concurrency: int("concurrency"),
-    // One parsing thread per core the process may use: parsing is the run's CPU-bound work (issue 5).
-    workers: raw(spec("workers")).value === undefined ? os.availableParallelism() : int("workers"),
+    // One parsing thread per core the process may use: parsing is the run's CPU-bound work.
+    workers: values.workers === undefined ? os.availableParallelism() : int("workers"),
     perHostConcurrency: int("per-host"),
-    allowPrivateNetwork: bool("allow-private-network"),
-    userAgent: userAgent(env),
+    allowPrivateNetwork: values["allow-private-network"] === true,
+    userAgent,
+    // The product's name and version, whatever User-Agent is sent: it goes into every capture's front matter.
+    archiver: `link-archive/${packageVersion()}`,
     fetch: {
       connectTimeoutMs: int("connect-timeout"),
       headersTimeoutMs: int("headers-timeout"),
       bodyIdleTimeoutMs: int("idle-timeout"),
-      totalTimeoutMs: timeout,
+      totalTimeoutMs: int("timeout"),
       maxBytes: int("max-bytes"),
       maxRedirects: int("max-redirects"),
       retries: int("retries"),
-      retryBaseDelayMs: 1000,
-      maxRetryDelayMs: 30_000,
+      retryBaseDelayMs: RETRY_BASE_DELAY_MS,
+      maxRetryDelayMs: RETRY_MAX_DELAY_MS,
     },
     images: {
       maxBytes: int("image-max-bytes"),
       maxInputPixels: int("image-max-pixels"),
       maxWidth: int("image-max-width"),
       timeoutMs: int("image-timeout"),
-      format: format as ImageFormat,
-      quality: format === "avif" ? 50 : 75,
-      concurrency: 2,
+      format,
+      quality: IMAGE_QUALITY[format],
+      concurrency: IMAGES_AT_ONCE,
     },
     shard,
-    progress: progressValue as ProgressMode,
+    progress: (str("progress") ?? (isTTY ? "bar" : "lines")) as ProgressMode,
   };
-  const summary = str("summary");
-  return { config, help: bool("help"), summaryFile: summary === undefined ? undefined : path.resolve(cwd, summary) };
+  const resolvePath = (value: string | undefined) => (value === undefined ? undefined : path.resolve(cwd, value));
+  return { config, help: values.help === true, summaryFile: resolvePath(str("summary")), stepSummaryFile: resolvePath(str("step-summary")) };
 }

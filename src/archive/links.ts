@@ -4,9 +4,8 @@
  */
 import { hashUrl } from "../cache/layout.ts";
 import type { Link, LinkProblem } from "./types.ts";
+import { MAX_URL_LENGTH } from "./limits.ts";
 
-/** Longest URL we accept: far beyond any real link, short enough that a garbage line cannot bloat logs. */
-const MAX_URL_LENGTH = 8192;
 
 export interface ParsedLinks {
   links: Link[];

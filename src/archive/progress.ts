@@ -7,7 +7,7 @@ import { formatProblem } from "./links.ts";
 import type { CaptureResult, Link, ProgressMode } from "./types.ts";
 import type { Reporter, RunSummary } from "./run.ts";
 
-export function createReporter(mode: ProgressMode, out: Writable & { columns?: number }, linksFileName = "links.txt"): Reporter {
+export function createReporter(mode: ProgressMode, out: Pick<Writable, "write"> & { columns?: number }, linksFileName = "links.txt"): Reporter {
   let total = 0;
   let done = 0;
   let failed = 0;

@@ -8,7 +8,7 @@ import path from "node:path";
 import pLimit from "p-limit";
 import { captureLink, type CaptureContext } from "./capture.ts";
 import { UsageError } from "./errors.ts";
-import { createFetcher } from "./fetch/index.ts";
+import { createFetcherFor } from "./fetch/index.ts";
 import { EncodedImageCache } from "./images/encode.ts";
 import { parseLinks } from "./links.ts";
 import { createExtractPool } from "./parse/pool.ts";
@@ -72,19 +72,13 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
   const results: CaptureResult[] = config.refresh ? [] : links.filter(isCached).map((link) => ({ link, outcome: "skipped" as const }));
 
   if (toCapture.length > 0) {
-    const fetcher = options.fetcher ?? createFetcher({
-      limits: config.fetch,
-      userAgent: config.userAgent,
-      allowPrivateNetwork: config.allowPrivateNetwork,
-      perHostConcurrency: config.perHostConcurrency,
-    });
+    const fetcher = options.fetcher ?? createFetcherFor(config);
     // Created here, when there is something to capture; its workers start with the first page that needs parsing.
     const extractor = createExtractPool(config.workers);
     const ctx: CaptureContext = {
       config,
       fetcher,
       now: options.now ?? (() => new Date()),
-      archiver: config.userAgent.split(" ")[0]!,
       extractor,
       images: new EncodedImageCache(),
     };

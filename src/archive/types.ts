@@ -135,6 +135,8 @@ export interface ArchiveConfig {
   perHostConcurrency: number;
   allowPrivateNetwork: boolean;
   userAgent: string;
+  /** Written into every capture's front matter: the product and its version (never parsed from the User-Agent). */
+  archiver: string;
   fetch: FetchLimits;
   images: ImageLimits;
   shard: { index: number; count: number } | undefined;

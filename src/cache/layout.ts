@@ -54,6 +54,17 @@ export function failureFile(cacheDir: string, hash: string): string {
   return path.join(cacheDir, FAILURES_DIR, `${hash}.json`);
 }
 
+/** "2/4" → shard 2 of 4 (1 ≤ I ≤ N ≤ 256), or undefined when it is not one. */
+export function parseShard(text: string): { index: number; count: number } | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  return m && count >= 1 && count <= 256 && index >= 1 && index <= count ? { index, count } : undefined;
+}
+
+/** What --shard must look like, for messages. */
+export const SHARD_FORMAT = "must be I/N with 1 ≤ I ≤ N ≤ 256, e.g. --shard 2/4 for the second of four shards";
+
 /** The shard of a capture key, 1-based: the first 8 hex digits modulo `count`, so shards are stable and evenly filled. */
 export function shardOf(hash: string, count: number): number {
   return (Number.parseInt(hash.slice(0, 8), 16) % count) + 1;

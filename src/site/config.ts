@@ -1,9 +1,10 @@
 /**
- * The site's settings: site.config.json at the repo root, with environment overrides for CI.
- * Input: the file's path and an env object. Output: a resolved, checked SiteConfig. Errors: SiteConfigError naming the
- * file or variable and what to write instead. Only this module (and the CLI entries) read the environment.
+ * The site's settings: their table (util/options.ts), resolved from flags, SITE_* environment variables (CI sets the
+ * address and path prefix), the top level of site.config.json, and defaults, in that order. Output: a checked
+ * SiteConfig. Errors: SiteConfigError naming the setting, the bad value and every way to set it.
  */
-import { readFile } from "node:fs/promises";
+import { readConfigFile } from "../util/config-file.ts";
+import { resolveOptions, UsageError, type CommandSpec, type OptionSpec, type ResolvedOptions } from "../util/options.ts";
 
 export interface SiteConfig {
   /** Shown in the header, the <title> of every page and the feed. */
@@ -25,100 +26,93 @@ export interface SiteConfig {
   feedSize: number;
 }
 
-export const DEFAULT_SITE_CONFIG: SiteConfig = {
-  title: "Link archive",
-  description: "Mirror copies of the articles I read, cite and want to keep.",
-  author: "Archive owner",
-  url: "http://localhost:8080",
-  pathPrefix: "/",
-  language: "en",
-  noindexMirrors: true,
-  pageSize: 50,
-  feedSize: 50,
-};
-
 export class SiteConfigError extends Error {
   override name = "SiteConfigError";
   readonly code = "SITE_CONFIG_INVALID";
 }
 
-/** Environment variables that override the file, for CI (a project site learns its prefix from the repo name). */
-export const SITE_ENV = {
-  SITE_URL: "url",
-  SITE_PATH_PREFIX: "pathPrefix",
-  SITE_TITLE: "title",
-  SITE_NOINDEX: "noindexMirrors",
-} as const satisfies Record<string, keyof SiteConfig>;
+const PATH_PREFIX = /^[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 /** "archive" → "/archive/", "" → "/": every link is prefix + a path without its leading slash. */
 export function normalizePathPrefix(prefix: string): string {
   const inner = prefix.trim().replace(/^\/+|\/+$/g, "");
   if (inner === "") return "/";
-  if (!/^[A-Za-z0-9._~!$&'()*+,;=:@%\/-]+$/.test(inner) || inner.split("/").some((s) => s === "" || s === "." || s === "..")) {
+  if (!PATH_PREFIX.test(inner) || inner.split("/").some((s) => s === "" || s === "." || s === "..")) {
     throw new SiteConfigError(`pathPrefix "${prefix}" is not a plain URL path; write it like "/my-repo/"`);
   }
   return `/${inner}/`;
 }
 
-export function resolveSiteConfig(fileValues: Partial<Record<keyof SiteConfig, unknown>>, env: NodeJS.ProcessEnv = {}, source = "site config"): SiteConfig {
-  const merged: Record<string, unknown> = { ...DEFAULT_SITE_CONFIG, ...fileValues };
-  for (const [variable, key] of Object.entries(SITE_ENV)) {
-    const value = env[variable];
-    if (value === undefined || value === "") continue;
-    merged[key] = key === "noindexMirrors" ? !/^(0|false|no|off)$/i.test(value) : value;
-  }
-  const known = new Set(Object.keys(DEFAULT_SITE_CONFIG));
-  for (const key of Object.keys(merged)) {
-    if (!known.has(key)) throw new SiteConfigError(`${source}: unknown setting "${key}"; known settings: ${[...known].join(", ")}`);
-  }
-  const str = (key: keyof SiteConfig): string => {
-    const v = merged[key];
-    if (typeof v !== "string" || v.trim() === "") throw new SiteConfigError(`${source}: "${key}" must be a non-empty string`);
-    return v.trim();
-  };
-  const int = (key: keyof SiteConfig): number => {
-    const v = merged[key];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new SiteConfigError(`${source}: "${key}" must be a positive integer`);
-    return v;
-  };
-  const url = str("url").replace(/\/+$/, "");
-  let parsed: URL;
+const nonEmpty = (value: string) => (value.trim() === "" ? "must not be empty" : undefined);
+
+function httpUrlProblem(value: string): string | undefined {
   try {
-    parsed = new URL(url);
+    const { protocol } = new URL(value.trim());
+    return protocol === "http:" || protocol === "https:" ? undefined : "must use http or https";
   } catch {
-    throw new SiteConfigError(`${source}: "url" must be an absolute http(s) URL like "https://user.github.io" (or set SITE_URL)`);
+    return 'must be an absolute http(s) URL like "https://user.github.io"';
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new SiteConfigError(`${source}: "url" must use http or https (or set SITE_URL)`);
+}
+
+function pathPrefixProblem(value: string): string | undefined {
+  try {
+    normalizePathPrefix(value);
+    return undefined;
+  } catch {
+    return 'is not a plain URL path; write it like "/my-repo/"';
   }
-  if (typeof merged.noindexMirrors !== "boolean") throw new SiteConfigError(`${source}: "noindexMirrors" must be true or false`);
-  const language = str("language");
-  if (!/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) throw new SiteConfigError(`${source}: "language" must be a language tag like "en"`);
+}
+
+const languageProblem = (value: string) => (/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(value.trim()) ? undefined : 'must be a language tag like "en"');
+
+/** The site's settings, as options of every command that builds or serves the site. */
+export const SITE_SETTINGS: readonly OptionSpec[] = [
+  { flag: "title", kind: "string", value: "TEXT", default: "Link archive", file: "title", check: nonEmpty, help: "the site's name: header, page titles, feed" },
+  { flag: "description", kind: "string", value: "TEXT", default: "Mirror copies of the articles I read, cite and want to keep.", file: "description", check: nonEmpty, help: "one line under the title" },
+  { flag: "author", kind: "string", value: "NAME", default: "Archive owner", file: "author", check: nonEmpty, help: "the feed's author and the footer" },
+  { flag: "url", kind: "string", value: "URL", default: "http://localhost:8080", file: "url", check: httpUrlProblem, help: "where the site is hosted, without the path prefix" },
+  { flag: "path-prefix", kind: "string", value: "PATH", default: "/", file: "pathPrefix", check: pathPrefixProblem, help: "the path the site lives under, /repo/ for a project site" },
+  { flag: "language", kind: "string", value: "TAG", default: "en", file: "language", check: languageProblem, help: "language of the site's own text" },
+  { flag: "noindex-mirrors", kind: "boolean", default: true, env: "SITE_NOINDEX", file: "noindexMirrors", help: "mirror pages ask search engines not to index them (--no-noindex-mirrors to allow)" },
+  { flag: "page-size", kind: "integer", value: "N", default: 50, min: 1, max: 10_000, file: "pageSize", help: "captures on each index page" },
+  { flag: "feed-size", kind: "integer", value: "N", default: 50, min: 1, max: 10_000, file: "feedSize", help: "newest captures in feed.xml" },
+];
+
+export const DEFAULT_SITE_CONFIG: SiteConfig = siteConfigOf(resolveOptions({ name: "build", envPrefix: "SITE", options: SITE_SETTINGS, summary: "" }, []).values);
+
+/** A SiteConfig from resolved values of SITE_SETTINGS. */
+export function siteConfigOf(values: ResolvedOptions["values"]): SiteConfig {
   return {
-    title: str("title"),
-    description: str("description"),
-    author: str("author"),
-    url,
-    pathPrefix: normalizePathPrefix(String(merged.pathPrefix ?? "/")),
-    language,
-    noindexMirrors: merged.noindexMirrors,
-    pageSize: int("pageSize"),
-    feedSize: int("feedSize"),
+    title: String(values.title).trim(),
+    description: String(values.description).trim(),
+    author: String(values.author).trim(),
+    url: String(values.url).trim().replace(/\/+$/, ""),
+    pathPrefix: normalizePathPrefix(String(values["path-prefix"])),
+    language: String(values.language).trim(),
+    noindexMirrors: values["noindex-mirrors"] === true,
+    pageSize: values["page-size"] as number,
+    feedSize: values["feed-size"] as number,
   };
+}
+
+/** The site settings from the top level of a config file and the environment (no flags), for tools and tests. */
+export function resolveSiteConfig(fileValues: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, source = "site config"): SiteConfig {
+  const spec: CommandSpec = { name: "build", envPrefix: "SITE", configFile: source, options: SITE_SETTINGS, summary: "" };
+  try {
+    return siteConfigOf(resolveOptions(spec, [], env, fileValues).values);
+  } catch (error) {
+    if (error instanceof UsageError) throw new SiteConfigError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** Reads the config file (missing file = defaults) and applies the environment. */
 export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SiteConfig> {
-  let values: Partial<Record<keyof SiteConfig, unknown>> = {};
+  let site: Record<string, unknown>;
   try {
-    values = JSON.parse(await readFile(file, "utf8")) as typeof values;
+    site = readConfigFile(file).site;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new SiteConfigError(`Could not read ${file}: ${(error as Error).message}`, { cause: error });
-    }
+    throw new SiteConfigError((error as Error).message, { cause: error });
   }
-  if (typeof values !== "object" || values === null || Array.isArray(values)) {
-    throw new SiteConfigError(`${file} must hold one JSON object`);
-  }
-  return resolveSiteConfig(values, env, file);
+  return resolveSiteConfig(site, env, file);
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace } from "../helpers/archive.ts";
 import { html, startServer, type TestServer } from "../helpers/server.ts";
 import { ROOT, runScript } from "../helpers/spawn.ts";
+import { COMMANDS } from "../../tools/readme-help.ts";
 
 
 const archive = (args: string[]) => runScript("scripts/archive.ts", args);
@@ -20,16 +21,22 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe("npm run archive", () => {
+describe("every command", () => {
   it("prints --help exactly as the README shows it", async () => {
-    const { code, stdout } = await archive(["--help"]);
-    expect(code).toBe(0);
     const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
-    const block = /npm run archive -- --help`[^\n]*\n\n```text\n([\s\S]*?)\n```/.exec(readme);
-    expect(block, "README.md has a ```text block after `npm run archive -- --help`").not.toBeNull();
-    expect(block![1]).toBe(stdout.trimEnd());
+    const runs = await Promise.all(COMMANDS.map(([script]) => runScript(script, ["--help"])));
+    COMMANDS.forEach(([script, shown], index) => {
+      const { code, stdout, stderr } = runs[index]!;
+      expect(code, `${script}: ${stderr}`).toBe(0);
+      const start = readme.indexOf(`\`${shown}\``);
+      expect(start, `README.md shows \`${shown}\``).toBeGreaterThan(-1);
+      const block = /```text\n([\s\S]*?)\n```/.exec(readme.slice(start));
+      expect(block?.[1], `the README's copy of ${shown}`).toBe(stdout.trimEnd());
+    });
   });
+});
 
+describe("npm run archive", () => {
   it("exits 2 with the flag named on a usage error, and on a missing links file", async () => {
     const bad = await archive(["--concurrency", "lots"]);
     expect(bad.code).toBe(2);

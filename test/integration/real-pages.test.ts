@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFetcher } from "../../src/archive/fetch/index.ts";
+import { createFetcherFor } from "../../src/archive/fetch/index.ts";
 import { hashUrl } from "../../src/cache/layout.ts";
 import { archiveLinks, type RunSummary } from "../../src/archive/run.ts";
 import type { ArchiveConfig } from "../../src/archive/types.ts";
@@ -35,19 +35,9 @@ beforeAll(async () => {
   await ws.writeLinks(PAGES.map(urlOf));
   // A generous total timeout: on a loaded machine a page's fetch can wait behind other pages' parsing, and this
   // test is about what the archiver makes of real pages, not about timeouts (bounds.test.ts is).
-  config = ws.config(["--concurrency", "4", "--timeout", "60000"]);
+  config = ws.config(["--concurrency", "4", "--timeout", "60000", "--per-host", "8"]);
   // No other host resolves on this network; answering at once keeps the run about pages, not DNS waits.
-  const fetcher = createFetcher(
-    {
-      limits: config.fetch,
-      userAgent: config.userAgent,
-      allowPrivateNetwork: true,
-      perHostConcurrency: 8,
-      lookup: async (hostname) => {
-        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-      },
-    },
-  );
+  const fetcher = createFetcherFor(config, { offline: true });
   try {
     summary = await archiveLinks(config, { fetcher });
   } finally {

@@ -13,9 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { commitBack, hashOfCachePath } from "../../scripts/ci/commit-back.ts";
-import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../scripts/ci/commit-message.ts";
-import { planRefresh, prepareRefresh } from "../../scripts/ci/refresh-links.ts";
+import { commitBack, hashOfCachePath } from "../../src/ci/commit-back.ts";
+import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../src/ci/commit-message.ts";
+import { planRefresh, prepareRefresh } from "../../src/ci/refresh-links.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKFLOWS = path.join(ROOT, ".github/workflows");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { envName, helpText, OPTIONS, resolveConfig } from "../../src/archive/config.ts";
-import { UsageError } from "../../src/archive/errors.ts";
+import { ARCHIVE_COMMAND, helpText, OPTIONS, resolveConfig } from "../../src/archive/config.ts";
+import { envName, UsageError } from "../../src/util/options.ts";
 
 describe("resolveConfig", () => {
   it("uses the documented defaults", () => {
@@ -51,6 +51,29 @@ describe("resolveConfig", () => {
   it("lists every flag in --help", () => {
     const help = helpText();
     for (const option of OPTIONS) expect(help).toContain(`--${option.flag}`);
-    expect(envName("image-max-width")).toBe("ARCHIVE_IMAGE_MAX_WIDTH");
+    expect(envName(ARCHIVE_COMMAND, OPTIONS.find((o) => o.flag === "image-max-width")!)).toBe("ARCHIVE_IMAGE_MAX_WIDTH");
+  });
+
+  it("takes a setting from site.config.json's archive section, under the environment and flags", () => {
+    const file = { "per-host": 5, concurrency: 6, "image-format": "avif" };
+    const { config } = resolveConfig(["--concurrency", "8"], { ARCHIVE_PER_HOST: "3" }, "/repo", false, file);
+    expect(config.perHostConcurrency).toBe(3);
+    expect(config.concurrency).toBe(8);
+    expect(config.images.format).toBe("avif");
+  });
+
+  it("names the file and the known settings for an unknown or malformed setting in it", () => {
+    expect(() => resolveConfig([], {}, "/repo", false, { "per-hots": 3 })).toThrow(/site\.config\.json \("archive"\): unknown setting "per-hots"; known settings: links, cache/);
+    expect(() => resolveConfig([], {}, "/repo", false, { "per-host": "many" })).toThrow(/"per-host" in site\.config\.json \("archive"\) is "many", but --per-host must be a whole number/);
+  });
+
+  it("has no hidden environment variable: every one it reads is named in --help", () => {
+    const help = helpText();
+    expect(help).toContain("--user-agent TEXT");
+    expect(help).toContain("GITHUB_STEP_SUMMARY");
+    const { config } = resolveConfig([], { ARCHIVE_USER_AGENT: "my-bot/1" }, "/repo");
+    expect(config.userAgent).toBe("my-bot/1");
+    // The archiver's name in front matter comes from the package, never from the User-Agent sent.
+    expect(config.archiver).toMatch(/^link-archive\/\d/);
   });
 });

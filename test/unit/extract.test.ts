@@ -223,7 +223,7 @@ describe("stripScriptsAndStyles", () => {
 
 describe("a page too big to parse", () => {
   it("is refused with ARCHIVE_TOO_LARGE before jsdom sees it, but counts only markup, not scripts", async () => {
-    const { MAX_PARSE_CHARS } = await import("../../src/archive/parse/extract.ts");
+    const { MAX_PARSE_CHARS } = await import("../../src/archive/limits.ts");
     const paragraph = "<p>Words of a very long page, repeated far past any real article.</p>\n";
     const huge = `<html><body>${paragraph.repeat(Math.ceil(MAX_PARSE_CHARS / paragraph.length) + 1)}</body></html>`;
     expect(() => extractArticle(huge, "https://big.example/")).toThrow(expect.objectContaining({ code: "ARCHIVE_TOO_LARGE", url: "https://big.example/" }));

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { renderCaptureFile } from "../../src/cache/capture-file.ts";
 import { hashUrl } from "../../src/cache/layout.ts";
 import type { CaptureMeta } from "../../src/cache/types.ts";
-import { isMain } from "../../src/cli/is-main.ts";
+import { isMain } from "../../src/cli/run.ts";
 import { PAGES, readSource } from "../readability-pages.ts";
 
 export interface BuildBenchFigures {

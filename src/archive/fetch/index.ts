@@ -24,7 +24,7 @@ import {
   TooLargeError,
   TooManyRedirectsError,
 } from "../errors.ts";
-import type { FetchedResource, Fetcher, FetcherOptions, FetchRequest } from "../types.ts";
+import type { ArchiveConfig, FetchedResource, Fetcher, FetcherOptions, FetchRequest } from "../types.ts";
 
 /**
  * Seams for tests only; config never sets them. `blockedReason` replaces the address policy so a test can treat
@@ -60,6 +60,28 @@ export function createFetcher(options: FetcherOptions, seams: FetcherSeams = {})
     // destroy, not close: the end of a run must not wait for a server that is still dripping.
     close: () => agent.destroy(),
   };
+}
+
+/** A lookup for a machine with no internet: every name fails as a name that does not exist, at once. */
+export async function offlineLookup(hostname: string): Promise<never> {
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (offline)`), { code: "ENOTFOUND" });
+}
+
+/**
+ * The fetcher of an archive run, from its resolved config. `offline`: no name resolves (only IP literals, such as a
+ * local test server, are reached), for the demo, the bench and tests that must not touch the internet.
+ */
+export function createFetcherFor(config: ArchiveConfig, { offline = false }: { offline?: boolean } = {}, seams: FetcherSeams = {}): Fetcher {
+  return createFetcher(
+    {
+      limits: config.fetch,
+      userAgent: config.userAgent,
+      allowPrivateNetwork: config.allowPrivateNetwork,
+      perHostConcurrency: config.perHostConcurrency,
+      ...(offline ? { lookup: offlineLookup } : {}),
+    },
+    seams,
+  );
 }
 
 /** One fetch: its own total deadline, the redirect chain, and the retry budget shared by all hops. */

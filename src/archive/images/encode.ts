@@ -11,6 +11,7 @@ import { FetchTimeoutError, ImageError, TooLargeError, UnsupportedTypeError } fr
 import { messageOf } from "../../util/error.ts";
 import { estimatedDataBytes } from "./candidates.ts";
 import type { ImageFormat, ImageLimits } from "../types.ts";
+import { ENCODE_CACHE_BYTES } from "../limits.ts";
 
 export interface EncodedImage {
   data: Buffer;
@@ -137,7 +138,7 @@ export class EncodedImageCache {
   readonly #sizes = new Map<string, number>();
   #bytes = 0;
   readonly maxBytes: number;
-  constructor(maxBytes = 64 * 1024 * 1024) {
+  constructor(maxBytes = ENCODE_CACHE_BYTES) {
     this.maxBytes = maxBytes;
   }
 

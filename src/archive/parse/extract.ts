@@ -12,6 +12,7 @@ import { withoutNamedProperties } from "./fast-document.ts";
 import { ArchiveReadability } from "./readability.ts";
 import { stripCss, stripScriptsAndStyles } from "./strip.ts";
 import type { Article } from "../types.ts";
+import { MAX_PARSE_CHARS } from "../limits.ts";
 
 export interface ExtractOptions {
   /**
@@ -28,9 +29,6 @@ export interface ExtractOptions {
 export interface ExtractedArticle extends Article {
   imagePlan?: ImagePlan;
 }
-
-/** Characters of markup (scripts and styles removed) handed to jsdom at most. */
-export const MAX_PARSE_CHARS = 6 * 1024 * 1024;
 
 /**
  * Extracts the article from `html`, which came from `url` (the final URL, after redirects). Tries once with the page's

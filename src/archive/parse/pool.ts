@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads";
 import { decodeHtml } from "./decode.ts";
 import { ArchiveError, BadEncodingError, ParseError, TooLargeError, type ArchiveErrorCode } from "../errors.ts";
 import { extractArticle, type ExtractedArticle, type ExtractOptions } from "./extract.ts";
+import { PARSE_TIMEOUT_MS, WORKER_YOUNG_GENERATION_MB } from "../limits.ts";
 
 export interface ExtractTask {
   id: number;
@@ -34,19 +35,7 @@ export interface ExtractPool {
 /** Counters for the benchmark and tests: how many workers this process started, and pages extracted. */
 export const poolCounts = { workersStarted: 0, pagesExtracted: 0 };
 
-/**
- * The young generation of each worker's heap, three times V8's default (48 MB). A page's DOM lives ~50 ms and is
- * garbage after: with the default, scavenges ran mid-page and promoted live documents to the old generation, to be
- * marked and swept there by V8's helper threads (which used a fifth of a run's CPU in `perf`, about a third of it on
- * garbage, most of the rest compiling). With 128 MB most pages die young: the benchmark's archive run took 5–8% less
- * wall time, peak RSS unchanged (1.1 GB).
- */
-const YOUNG_GENERATION_MB = 128;
-
-/** A page that keeps a worker busy longer than this is failed and its worker replaced: no page can stall a run. */
-export const DEFAULT_PARSE_TIMEOUT_MS = 60_000;
-
-export function createExtractPool(size: number, { timeoutMs = DEFAULT_PARSE_TIMEOUT_MS }: { timeoutMs?: number } = {}): ExtractPool {
+export function createExtractPool(size: number, { timeoutMs = PARSE_TIMEOUT_MS }: { timeoutMs?: number } = {}): ExtractPool {
   if (size <= 0) {
     return {
       extract: async (body, charset, url, options = {}) => {
@@ -94,7 +83,9 @@ export function createExtractPool(size: number, { timeoutMs = DEFAULT_PARSE_TIME
   const start = (): Worker => {
     const worker = new Worker(new URL("./worker.ts", import.meta.url), {
       execArgv: workerExecArgv(),
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      // A page's DOM lives tens of milliseconds: with V8's default young generation, scavenges ran mid-page and
+      // promoted live documents to the old generation, to be marked and swept there by V8's helper threads.
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     poolCounts.workersStarted += 1;
     all.add(worker);

@@ -1,0 +1,81 @@
+/**
+ * The commit message of an archive run, from the JSON that `npm run archive -- --summary FILE` writes:
+ * "archive: 3 captured, 1 failed", then the failed links, then "[skip ci]". Pure, but for reading the summary file.
+ */
+import { readFile } from "node:fs/promises";
+import type { RunSummary } from "../archive/run.ts";
+
+/** What `--summary FILE` writes: the run summary without the per-link results. */
+export type ArchiveSummary = Omit<RunSummary, "results">;
+
+export interface MessageOptions {
+  /** "2/4" for a backfill shard, so the history tells which job committed what. */
+  shard?: string;
+  /** Failed links listed in the body; the rest are counted. Git logs stay readable after a bad week. */
+  maxFailuresListed?: number;
+}
+
+/**
+ * The guard against a commit-back that triggers its own workflow. Pushes made with GITHUB_TOKEN already start no
+ * workflow run (https://docs.github.com/actions/using-workflows/triggering-a-workflow#triggering-a-workflow-from-a-workflow);
+ * this covers a repository that swaps in a personal access token to push.
+ * https://docs.github.com/actions/managing-workflow-runs/skipping-workflow-runs
+ */
+export const SKIP_CI = "[skip ci]";
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Text from a stranger's server or a links file, flattened to one line without control characters. */
+function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The subject alone: "archive: 3 captured, 1 failed" (always the captured count; the others when not zero). */
+export function commitSubject(summary: Partial<ArchiveSummary> | undefined, options: MessageOptions = {}): string {
+  const prefix = options.shard ? `archive (shard ${options.shard})` : "archive";
+  if (!summary) return `${prefix}: update captures`;
+  const parts = [`${summary.captured ?? 0} captured`];
+  if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`);
+  if (summary.failed) parts.push(`${summary.failed} failed`);
+  const bad = summary.badLines?.length ?? 0;
+  if (bad) parts.push(plural(bad, "bad line"));
+  return `${prefix}: ${parts.join(", ")}`;
+}
+
+export function commitMessage(summary: Partial<ArchiveSummary> | undefined, options: MessageOptions = {}): string {
+  const max = options.maxFailuresListed ?? 20;
+  const lines = [commitSubject(summary, options), ""];
+  const failures = summary?.failures ?? [];
+  if (failures.length) {
+    lines.push("Failed (recorded in cache/_failures/; the next run tries them again):");
+    for (const f of failures.slice(0, max)) {
+      const why = [f.code, f.reason].filter(Boolean).join(": ");
+      const kept = f.keptPrevious ? " (kept the previous capture)" : "";
+      lines.push(`- ${oneLine(f.link.url)} (line ${f.link.line}): ${oneLine(why || "unknown reason")}${kept}`);
+    }
+    if (failures.length > max) lines.push(`- … and ${failures.length - max} more`);
+    lines.push("");
+  }
+  const badLines = summary?.badLines ?? [];
+  if (badLines.length) {
+    const file = summary?.linksFile ?? "links.txt";
+    lines.push(`Lines of ${file} that are not links:`);
+    for (const p of badLines.slice(0, max)) lines.push(`- ${file}:${p.line}: ${oneLine(p.text, 120)}: ${oneLine(p.reason)}`);
+    if (badLines.length > max) lines.push(`- … and ${badLines.length - max} more`);
+    lines.push("");
+  }
+  lines.push(SKIP_CI);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Reads a summary file; a missing or unreadable one gives undefined (the message then says "update captures"). */
+export async function readSummary(file: string | undefined): Promise<ArchiveSummary | undefined> {
+  if (!file) return undefined;
+  try {
+    const value: unknown = JSON.parse(await readFile(file, "utf8"));
+    return value && typeof value === "object" ? (value as ArchiveSummary) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The helpers the workflows run, as commands with option tables like every other command (their values come from
+ * flags or from the variables GitHub Actions sets): commit the captures back, print a commit message, choose links
+ * to refresh. Workflow text (an input, a summary) arrives as data through flags and the environment, never through a
+ * shell script.
+ */
+import { appendFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
+import { commitBack } from "../ci/commit-back.ts";
+import { commitMessage, readSummary } from "../ci/commit-message.ts";
+import { escapeCommandData, prepareRefresh } from "../ci/refresh-links.ts";
+import { helpText, resolveOptions, UsageError, type CommandSpec } from "../util/options.ts";
+import { processIo, type CommandIo } from "./run.ts";
+
+const shardProblem = (value: string) => (parseShard(value) ? undefined : SHARD_FORMAT);
+
+export const COMMIT_BACK_COMMAND: CommandSpec = {
+  name: "commit-back",
+  invocation: "npx tsx scripts/ci/commit-back.ts",
+  summary: "Commits what an archive run changed under the cache folder and pushes it, rebasing and retrying when the branch moved.",
+  options: [
+    { flag: "summary", kind: "string", value: "FILE", help: "the run's summary JSON (npm run archive -- --summary FILE), for the message" },
+    { flag: "shard", kind: "string", value: "I/N", check: shardProblem, help: "commit only the capture folders and failure records of this shard" },
+    { flag: "branch", kind: "string", value: "NAME", env: "GITHUB_REF_NAME", help: "the branch to push to" },
+    { flag: "attempts", kind: "integer", value: "N", default: 5, min: 1, max: 20, help: "push attempts in all" },
+    { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "the cache folder, relative to the work tree" },
+    { flag: "output", kind: "string", value: "FILE", env: "GITHUB_OUTPUT", help: "step outputs (committed=, sha=) are appended here" },
+  ],
+  footer: ["Exit codes: 0 committed and pushed, or nothing to commit; 1 the commit or push failed (named); 2 usage error."],
+};
+
+export const COMMIT_MESSAGE_COMMAND: CommandSpec = {
+  name: "commit-message",
+  invocation: "npx tsx scripts/ci/commit-message.ts",
+  summary: "Prints the commit message of an archive run from its summary JSON.",
+  positionals: { value: "SUMMARY.json", help: "what npm run archive -- --summary FILE wrote" },
+  options: [{ flag: "shard", kind: "string", value: "I/N", check: shardProblem, help: "name the backfill shard in the subject" }],
+};
+
+export const REFRESH_LINKS_COMMAND: CommandSpec = {
+  name: "refresh-links",
+  invocation: "npx tsx scripts/ci/refresh-links.ts",
+  summary: 'Turns the "refresh" input of a manual Pages run (URLs as written in links.txt, or "all") into step outputs.',
+  options: [
+    { flag: "input", kind: "string", value: "TEXT", default: "", env: "REFRESH_INPUT", help: "the URLs to refresh, separated by spaces, or all" },
+    { flag: "links", kind: "string", value: "FILE", default: "links.txt", env: "LINKS_FILE", help: "the links file" },
+    { flag: "temp-dir", kind: "string", value: "DIR", env: "RUNNER_TEMP", defaultText: "the system's temporary folder", help: "where the file of chosen links is written" },
+    { flag: "output", kind: "string", value: "FILE", env: "GITHUB_OUTPUT", help: "step outputs (refresh=, links=) are appended here" },
+  ],
+  footer: ["Exit codes: 0 a plan was made; 1 none of the URLs is a line of the links file; 2 usage error."],
+};
+
+/** A workflow command (`::error::`) whose text cannot start another command. */
+function annotation(kind: "error" | "warning", title: string, text: string): string {
+  return `::${kind} title=${title}::${escapeCommandData(text)}\n`;
+}
+
+export async function commitBackCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const { values } = resolveOptions(COMMIT_BACK_COMMAND, argv, io.env);
+  if (values.help) {
+    io.stdout.write(`${helpText(COMMIT_BACK_COMMAND)}\n`);
+    return 0;
+  }
+  const branch = values.branch as string | undefined;
+  if (!branch) throw new UsageError("No branch to push to: pass --branch NAME (on GitHub Actions, GITHUB_REF_NAME sets it).");
+  try {
+    const result = await commitBack({
+      cwd: io.cwd,
+      branch,
+      cacheDir: values.cache as string,
+      summaryFile: values.summary as string | undefined,
+      shard: values.shard === undefined ? undefined : parseShard(values.shard as string),
+      attempts: values.attempts as number,
+      log: (line) => void io.stdout.write(`${line}\n`),
+    });
+    if (result.skipped.length) {
+      io.stdout.write(`Left ${result.skipped.length} changed path(s) outside this shard uncommitted, e.g. ${result.skipped[0]}\n`);
+    }
+    if (values.output) await appendFile(values.output as string, `committed=${result.committed}\nsha=${result.sha ?? ""}\n`);
+    return 0;
+  } catch (error) {
+    io.stdout.write(annotation("error", "Commit back failed", (error as Error).message));
+    return 1;
+  }
+}
+
+export async function commitMessageCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const { values, positionals } = resolveOptions(COMMIT_MESSAGE_COMMAND, argv, io.env);
+  if (values.help) {
+    io.stdout.write(`${helpText(COMMIT_MESSAGE_COMMAND)}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`Give one summary file, not ${positionals.length}.`);
+  const file = positionals[0] === undefined ? undefined : path.resolve(io.cwd, positionals[0]);
+  io.stdout.write(commitMessage(await readSummary(file), { shard: values.shard as string | undefined }));
+  return 0;
+}
+
+export async function refreshLinksCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const { values } = resolveOptions(REFRESH_LINKS_COMMAND, argv, io.env);
+  if (values.help) {
+    io.stdout.write(`${helpText(REFRESH_LINKS_COMMAND)}\n`);
+    return 0;
+  }
+  try {
+    const out = await prepareRefresh(values.input as string, path.resolve(io.cwd, values.links as string), (values["temp-dir"] as string | undefined) ?? os.tmpdir());
+    for (const warning of out.warnings) io.stdout.write(annotation("warning", "Not refreshed", warning));
+    io.stdout.write(out.refresh ? `Refreshing ${out.links ? `the links in ${out.links}` : "every link"}.\n` : "Nothing to refresh.\n");
+    if (values.output) await appendFile(values.output as string, `refresh=${out.refresh}\nlinks=${out.links}\n`);
+    return 0;
+  } catch (error) {
+    io.stdout.write(annotation("error", "Nothing to refresh", (error as Error).message));
+    return 1;
+  }
+}
