@@ -3,7 +3,15 @@
  */
 import { crc32, createDeflate } from "node:zlib";
 import sharp from "sharp";
+import { planImages, type ImagePlan } from "../../src/archive/images/plan.ts";
+import { parseDocument } from "../../src/archive/parse/dom.ts";
 import type { Handler } from "./server.ts";
+
+/** The image plan of article HTML, parsed in this thread's jsdom window (the parse worker makes it in production). */
+export function planImagesOf(html: string, baseUrl: string, maxWidth: number): ImagePlan {
+  // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
+  return planImages(parseDocument(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`).body, baseUrl, maxWidth);
+}
 
 export interface MakeImage {
   width: number;

@@ -153,7 +153,7 @@ describe("archiving a links file", () => {
     const t = await readCapture(ws.cacheDir, hashUrl(text));
     expect(t.meta.kind).toBe("text");
     expect(t.html).toContain("<pre>");
-    expect(t.html).toContain("&#60;script&#62;");
+    expect(t.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     const p = await readCapture(ws.cacheDir, hashUrl(pdf));
     expect(p.meta).toMatchObject({ kind: "pdf", file: "document.pdf", content_type: "application/pdf" });
     expect((await stat(path.join(ws.cacheDir, hashUrl(pdf), "document.pdf"))).size).toBeGreaterThan(10);

@@ -14,7 +14,7 @@ import { localizeImages } from "../../src/archive/images/localize.ts";
 import type { ImageDownload, LocalizeOptions, LocalizeResult } from "../../src/archive/images/localize.ts";
 import type { ImagePlan } from "../../src/archive/images/plan.ts";
 import type { ImageLimits } from "../../src/archive/types.ts";
-import { bytes, hang, makeImage, pngBomb } from "../helpers/images.ts";
+import { bytes, hang, makeImage, planImagesOf, pngBomb } from "../helpers/images.ts";
 import { startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { readSource } from "../../tools/readability-pages.ts";
@@ -64,7 +64,7 @@ function fetchDownload(maxBytes: number, seen: string[] = []): LocalizeOptions["
       if (total > maxBytes) throw new TooLargeError(`${url} is more than ${maxBytes} bytes`, { url });
       chunks.push(Buffer.from(chunk));
     }
-    return { body: Buffer.concat(chunks), finalUrl: response.url, mediaType: response.headers.get("content-type") ?? "" };
+    return { body: Buffer.concat(chunks) };
   };
 }
 
@@ -77,14 +77,13 @@ interface Run extends LocalizeResult {
 
 async function run(
   html: string,
-  options: Partial<Omit<LocalizeOptions, "limits">> & { limits?: Partial<ImageLimits>; plan?: ImagePlan } = {},
+  options: Partial<Omit<LocalizeOptions, "limits">> & { limits?: Partial<ImageLimits>; plan?: ImagePlan; baseUrl?: string } = {},
 ): Promise<Run> {
   const dir = options.dir ?? (await tempDir());
   const limits = { ...LIMITS, ...options.limits };
   const downloads: string[] = [];
-  const { limits: _partial, plan, ...rest } = options;
-  const result = await localizeImages(plan ?? html, {
-    baseUrl: server.url("/articles/post.html"),
+  const { limits: _partial, plan, baseUrl = server.url("/articles/post.html"), ...rest } = options;
+  const result = await localizeImages(plan ?? planImagesOf(html, baseUrl, limits.maxWidth), {
     download: fetchDownload(limits.maxBytes, downloads),
     ...rest,
     dir,
@@ -130,8 +129,7 @@ describe("localizeImages", () => {
     expect(img?.getAttribute("height")).toBe("200");
     const meta = await storedMeta(result.dir, img!);
     expect(meta).toMatchObject({ format: "webp", width: 300, height: 200 });
-    expect(result.files).toEqual([img?.getAttribute("src")]);
-    expect(result.onDisk).toEqual(result.files);
+    expect(result.onDisk).toEqual([img?.getAttribute("src")]);
   });
 
   // Every lazy-load attribute kind found in the Readability test pages (and the common libraries), each
@@ -277,7 +275,7 @@ describe("localizeImages", () => {
 
     expect(result.failures).toEqual([]);
     expect(result.downloads).toEqual([server.url("/images/relative.jpg"), `http:${protocolRelative}`]);
-    expect(result.files).toHaveLength(2);
+    expect(result.onDisk).toHaveLength(2);
   });
 
   it("downloads and stores an image used twice only once", async () => {
@@ -575,7 +573,7 @@ describe("localizeImages on real pages", () => {
       // No network: every image URL answers with one small real JPEG.
       download: async (url) => {
         asked.push(url);
-        return { body: image, finalUrl: url, mediaType: "image/jpeg" };
+        return { body: image };
       },
     });
 

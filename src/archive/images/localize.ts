@@ -12,19 +12,14 @@ import { messageOf } from "../../util/error.ts";
 import { untilAborted } from "../../util/abort.ts";
 import { PIXEL_MAX } from "./candidates.ts";
 import { contentKey, decodeDataUrl, encodeShared, imageCounts, probeImage, reuse, type EncodedImageCache } from "./encode.ts";
-import { planImages, type ImagePlan } from "./plan.ts";
-import { parseDocument } from "../parse/dom.ts";
+import type { ImagePlan } from "./plan.ts";
 import type { ImageLimits } from "../types.ts";
 
 export interface ImageDownload {
   body: Buffer;
-  finalUrl: string;
-  mediaType: string;
 }
 
 export interface LocalizeOptions {
-  /** The page's final URL, against which relative and protocol-relative URLs resolve. */
-  baseUrl: string;
   /** Folder the image files are written into (the capture's temporary folder). */
   dir: string;
   limits: ImageLimits;
@@ -48,8 +43,6 @@ export interface LocalizeResult {
   images: number;
   failed: number;
   failures: ImageFailure[];
-  /** Names of the files written into `dir`, each once. */
-  files: string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -66,25 +59,13 @@ interface Stored {
   height: number;
 }
 
-/** planImages over article HTML, parsed in this thread's jsdom window (extract.ts does the same in its worker). */
-export function planImagesOf(html: string, baseUrl: string, maxWidth: number): ImagePlan {
-  // A whole document rather than JSDOM.fragment(): fragment parsing treats <noscript> content as text.
-  // No runScripts, no resources: jsdom neither runs nor fetches anything.
-  return planImages(parseDocument(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`).body, baseUrl, maxWidth);
-}
-
-/**
- * Localizes the images of an article: given its HTML, or the plan the extraction worker already made from it (the
- * same result, without parsing the article on this thread).
- */
-export async function localizeImages(article: string | ImagePlan, options: LocalizeOptions): Promise<LocalizeResult> {
-  const { baseUrl, dir, limits, download, reuseDir } = options;
-  const plan = typeof article === "string" ? planImagesOf(article, baseUrl, limits.maxWidth) : article;
+/** Localizes the images of an article from the plan its parse made (plan.ts): fetch, encode, write, put back. */
+export async function localizeImages(plan: ImagePlan, options: LocalizeOptions): Promise<LocalizeResult> {
+  const { dir, limits, download, reuseDir } = options;
 
   const limit = pLimit(Math.max(1, limits.concurrency));
   const byUrl = new Map<string, Promise<Outcome>>();
   const byHash = new Map<string, Promise<Stored>>();
-  const files = new Set<string>();
 
   const load = (url: string): Promise<Outcome> => {
     let pending = byUrl.get(url);
@@ -135,7 +116,6 @@ export async function localizeImages(article: string | ImagePlan, options: Local
       const reused = await reuse(join(reuseDir, file), target);
       if (reused) {
         imageCounts.reused += 1;
-        files.add(file);
         return { file, ...reused };
       }
     }
@@ -143,7 +123,6 @@ export async function localizeImages(article: string | ImagePlan, options: Local
     // A timed-out image must not leave an unreferenced file behind in the capture.
     if (signal.aborted) throw signal.reason;
     await writeFile(target, encoded.data);
-    files.add(file);
     return { file, width: encoded.width, height: encoded.height };
   };
 
@@ -186,7 +165,7 @@ export async function localizeImages(article: string | ImagePlan, options: Local
   });
 
   const out = plan.html.replace(new RegExp(`<!--${plan.marker}:(\\d+)-->`, "g"), (_, index: string) => rendered[Number(index)] ?? "");
-  return { html: out, images, failed: failures.length, failures, files: [...files] };
+  return { html: out, images, failed: failures.length, failures };
 }
 
 
