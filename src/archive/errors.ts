@@ -22,7 +22,10 @@ export type ArchiveErrorCode =
   | "ARCHIVE_PARSE"
   | "ARCHIVE_EMPTY"
   | "ARCHIVE_IMAGE"
-  | "ARCHIVE_STORE";
+  | "ARCHIVE_STORE"
+  | "ARCHIVE_CANCELLED"
+  | "ARCHIVE_BAD_BODY"
+  | "ARCHIVE_INTERNAL";
 
 export interface ArchiveErrorOptions {
   /** The URL (or links.txt location) the error is about. */
@@ -126,10 +129,13 @@ export class BadRedirectError extends ArchiveError {
 export class HttpStatusError extends ArchiveError {
   override name = "HttpStatusError";
   readonly status: number;
-  constructor(status: number, message: string, options: ArchiveErrorOptions = {}) {
+  /** How long the server asked us to wait (Retry-After of a 429 or 503), in ms. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, message: string, options: ArchiveErrorOptions & { retryAfterMs?: number | undefined } = {}) {
     // 429 and 5xx other than 501 may pass; 404, 410 and other 4xx will not.
     super("ARCHIVE_HTTP_STATUS", message, { ...options, retryable: status === 429 || (status >= 500 && status !== 501) });
     this.status = status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -176,13 +182,67 @@ export class StoreError extends ArchiveError {
   }
 }
 
+/** The run asked a fetch to stop (it is ending): not the server's fault, and not retried. */
+export class CancelledError extends ArchiveError {
+  override name = "CancelledError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_CANCELLED", message, options);
+  }
+}
+
+/** The server sent a body that cannot be decoded (a corrupt gzip stream): the same bytes would come back. */
+export class BadBodyError extends ArchiveError {
+  override name = "BadBodyError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_BAD_BODY", message, options);
+  }
+}
+
+/** Something the archiver did not expect (a bug, a full disk, a closed pool): never disguised as another code. */
+export class InternalError extends ArchiveError {
+  override name = "InternalError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_INTERNAL", message, options);
+  }
+}
+
+/**
+ * Every code's class, so an error that crossed a thread (as its code, message and URL) comes back as itself. Codes
+ * whose class needs more than a message (an HTTP status) come back as the base class with their code.
+ */
+const CLASSES: Partial<Record<ArchiveErrorCode, new (message: string, options?: ArchiveErrorOptions) => ArchiveError>> = {
+  ARCHIVE_USAGE: UsageError,
+  ARCHIVE_BAD_LINK: BadLinkError,
+  ARCHIVE_BLOCKED_ADDRESS: BlockedAddressError,
+  ARCHIVE_DNS: DnsError,
+  ARCHIVE_NETWORK: NetworkError,
+  ARCHIVE_TLS: TlsError,
+  ARCHIVE_FETCH_TIMEOUT: FetchTimeoutError,
+  ARCHIVE_TOO_LARGE: TooLargeError,
+  ARCHIVE_TOO_MANY_REDIRECTS: TooManyRedirectsError,
+  ARCHIVE_REDIRECT_LOOP: RedirectLoopError,
+  ARCHIVE_BAD_REDIRECT: BadRedirectError,
+  ARCHIVE_BAD_ENCODING: BadEncodingError,
+  ARCHIVE_UNSUPPORTED_TYPE: UnsupportedTypeError,
+  ARCHIVE_PARSE: ParseError,
+  ARCHIVE_EMPTY: EmptyCaptureError,
+  ARCHIVE_IMAGE: ImageError,
+  ARCHIVE_STORE: StoreError,
+  ARCHIVE_CANCELLED: CancelledError,
+  ARCHIVE_BAD_BODY: BadBodyError,
+  ARCHIVE_INTERNAL: InternalError,
+};
+
+/** The error of a code, rebuilt from what crossed a thread. */
+export function reviveArchiveError(code: ArchiveErrorCode, message: string, url: string | undefined): ArchiveError {
+  const Class = CLASSES[code];
+  return Class ? new Class(message, { url }) : new ArchiveError(code, message, { url });
+}
+
 /** Any thrown value as an ArchiveError, so one link's failure is always a recorded result with a code. */
 export function toArchiveError(error: unknown, url?: string): ArchiveError {
   if (error instanceof ArchiveError) return error;
   if (error instanceof CacheWriteError) return new StoreError(error.message, { url, cause: error });
   const message = error instanceof Error ? error.message : String(error);
-  return new ArchiveError("ARCHIVE_PARSE", `Unexpected error while archiving${url ? ` ${url}` : ""}: ${message}`, {
-    url,
-    cause: error,
-  });
+  return new InternalError(`Unexpected error while archiving${url ? ` ${url}` : ""}: ${message}`, { url, cause: error });
 }

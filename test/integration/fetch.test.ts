@@ -170,6 +170,7 @@ describe("fetching a page", () => {
       res.end(Buffer.from("this is not gzip at all"));
     });
     const error = await failure(makeFetcher().fetch(server.url("/corrupt")));
+    expect(error.code).toBe("ARCHIVE_BAD_BODY");
     expect(error.message).toMatch(/could not be decompressed/);
     expect(error.retryable).toBe(false);
     expect(hits("/corrupt")).toBe(1);
@@ -306,6 +307,7 @@ describe("bounds on size and time", () => {
     while (hits("/cancelled") === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
     const error = await failure(pending);
+    expect(error.code).toBe("ARCHIVE_CANCELLED");
     expect(error.message).toMatch(/cancelled/);
     expect(error.retryable).toBe(false);
     expect(hits("/cancelled")).toBe(1);

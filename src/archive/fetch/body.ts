@@ -6,7 +6,7 @@ import { Transform, Writable } from "node:stream";
 import type { Readable, TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
-import { ArchiveError, TooLargeError, UnsupportedTypeError } from "../errors.ts";
+import { ArchiveError, BadBodyError, TooLargeError, UnsupportedTypeError } from "../errors.ts";
 import { describe } from "./failure.ts";
 import type { FetchState } from "./state.ts";
 
@@ -46,8 +46,7 @@ export async function readBody(body: Readable, codings: string[], target: URL, s
     const fromDecoder = error instanceof Error && !(error instanceof ArchiveError) && decoderFailures.has(error);
     if (fromDecoder && !state.signal.aborted) {
       // Not retryable: the same bytes would come back.
-      throw new ArchiveError(
-        "ARCHIVE_NETWORK",
+      throw new BadBodyError(
         `The body of ${describe(target, state)} could not be decompressed (${codings.join(", ")}): ${error.message}; the server sent a corrupt response`,
         { url: state.url, cause: error },
       );

@@ -2,6 +2,7 @@
 import {
   ArchiveError,
   BlockedAddressError,
+  CancelledError,
   DnsError,
   FetchTimeoutError,
   NetworkError,
@@ -27,7 +28,7 @@ export function toFetchError(error: unknown, target: URL, state: FetchState): Ar
   }
   if (state.request.signal?.aborted) {
     // Not retryable: the run asked us to stop.
-    return new ArchiveError("ARCHIVE_NETWORK", `Fetching ${where} was cancelled`, { url: state.url, cause: error });
+    return new CancelledError(`Fetching ${where} was cancelled`, { url: state.url, cause: error });
   }
   if (error instanceof ArchiveError) return error;
 

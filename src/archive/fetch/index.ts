@@ -16,7 +16,6 @@ import { parseRetryAfter } from "./retry.ts";
 import { HostLimiter } from "./slots.ts";
 import type { Context, FetchState } from "./state.ts";
 import {
-  ArchiveError,
   BadLinkError,
   BadRedirectError,
   HttpStatusError,
@@ -160,9 +159,6 @@ async function fetchResource(url: string, request: FetchRequest, context: Contex
 type ResponseParts = Pick<FetchedResource, "status" | "headers" | "mediaType" | "charset" | "body" | "attempts">;
 type HopOutcome = { kind: "response"; response: ResponseParts } | { kind: "redirect"; location: string };
 
-/** Retry-After of a 429/503, in ms, kept beside the error it came with. */
-const retryAfterOf = new WeakMap<ArchiveError, number>();
-
 async function hopWithRetries(target: URL, state: FetchState): Promise<HopOutcome> {
   const { limits } = state.context;
   for (let retry = 0; ; retry++) {
@@ -171,7 +167,7 @@ async function hopWithRetries(target: URL, state: FetchState): Promise<HopOutcom
     } catch (error) {
       const failure = toFetchError(error, target, state);
       if (!failure.retryable || state.retriesLeft <= 0 || state.signal.aborted) throw failure;
-      const retryAfter = retryAfterOf.get(failure);
+      const retryAfter = failure instanceof HttpStatusError ? failure.retryAfterMs : undefined;
       // A server asking us to wait longer than we are willing to is answered now; the next run retries the link.
       if (retryAfter !== undefined && retryAfter > limits.maxRetryDelayMs) throw failure;
       const delay = retryAfter ?? Math.min(limits.retryBaseDelayMs * 2 ** retry, limits.maxRetryDelayMs);
@@ -224,10 +220,10 @@ async function hopOnce(target: URL, state: FetchState): Promise<HopOutcome> {
     }
     if (statusCode < 200 || statusCode > 299) {
       discard(body);
-      const error = new HttpStatusError(statusCode, statusMessage(statusCode, target, state), { url: state.url });
-      const retryAfter = parseRetryAfter(headers["retry-after"]);
-      if (retryAfter !== undefined) retryAfterOf.set(error, retryAfter);
-      throw error;
+      throw new HttpStatusError(statusCode, statusMessage(statusCode, target, state), {
+        url: state.url,
+        retryAfterMs: parseRetryAfter(headers["retry-after"]),
+      });
     }
 
     const declared = headers["content-length"] === undefined ? NaN : Number(headers["content-length"]);

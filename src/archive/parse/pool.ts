@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { decodeHtml } from "./decode.ts";
-import { ArchiveError, BadEncodingError, ParseError, TooLargeError, type ArchiveErrorCode } from "../errors.ts";
+import { InternalError, ParseError, reviveArchiveError, type ArchiveErrorCode } from "../errors.ts";
 import { extractArticle, type ExtractedArticle, type ExtractOptions } from "./extract.ts";
 import { PARSE_TIMEOUT_MS, WORKER_YOUNG_GENERATION_MB } from "../limits.ts";
 
@@ -124,7 +124,7 @@ export function createExtractPool(size: number, { timeoutMs = PARSE_TIMEOUT_MS }
 
   return {
     extract(body, charset, url, options = {}) {
-      if (closed) return Promise.reject(new Error("The extraction pool is closed"));
+      if (closed) return Promise.reject(new InternalError("The extraction pool is closed"));
       return new Promise<ExtractedArticle>((resolve, reject) => {
         // A copy goes to the worker; the fetched Buffer may be a view of a larger pooled one, so it is not transferred.
         queue.push({ task: { id: nextId++, body: new Uint8Array(body), charset, url, options }, resolve, reject });
@@ -133,7 +133,7 @@ export function createExtractPool(size: number, { timeoutMs = PARSE_TIMEOUT_MS }
     },
     async close() {
       closed = true;
-      for (const pending of queue.splice(0)) pending.reject(new Error("The extraction pool was closed"));
+      for (const pending of queue.splice(0)) pending.reject(new InternalError("The extraction pool was closed before this page was parsed"));
       await Promise.all([...all].map((worker) => worker.terminate()));
       all.clear();
       idle.length = 0;
@@ -171,17 +171,6 @@ export function withoutTsx(argv: readonly string[]): string[] {
 
 /** Rebuilds the error a worker reported, with the class and code the rest of the archiver matches on. */
 function reviveError(error: { name: string; code: ArchiveErrorCode | undefined; message: string; url: string | undefined }): Error {
-  const options = { url: error.url };
-  switch (error.code) {
-    case undefined:
-      return Object.assign(new Error(error.message), { name: error.name });
-    case "ARCHIVE_PARSE":
-      return new ParseError(error.message, options);
-    case "ARCHIVE_TOO_LARGE":
-      return new TooLargeError(error.message, options);
-    case "ARCHIVE_BAD_ENCODING":
-      return new BadEncodingError(error.message, options);
-    default:
-      return Object.assign(new ArchiveError(error.code, error.message, options), { name: error.name });
-  }
+  if (error.code === undefined) return new InternalError(`The extraction worker failed: ${error.name}: ${error.message}`, { url: error.url });
+  return reviveArchiveError(error.code, error.message, error.url);
 }
