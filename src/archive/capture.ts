@@ -15,6 +15,7 @@ import { collapseSpace } from "../util/html.ts";
 import { EmptyCaptureError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
 import type { EncodedImageCache } from "./images/encode.ts";
 import { EXCERPT_MAX_CHARS } from "./limits.ts";
+import type { RunMetrics } from "./metrics.ts";
 import type { ExtractPool } from "./parse/pool.ts";
 import { judgeCapture } from "./refresh.ts";
 import { renderArticle } from "./render/article.ts";
@@ -35,6 +36,7 @@ export interface CaptureContext {
   extractor: ExtractPool;
   /** Images encoded in this run, shared by its captures. */
   images?: EncodedImageCache;
+  metrics?: RunMetrics;
 }
 
 const ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.7,image/*;q=0.6,*/*;q=0.1";
@@ -53,6 +55,7 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       fetcher: ctx.fetcher,
       extractor: ctx.extractor,
       images: ctx.images,
+      metrics: ctx.metrics,
       reuseDir: previous ? captureDir(cacheDir, link.hash) : undefined,
     });
     const wordCount = body.kind === "pdf" || body.kind === "image" ? 0 : countWords(body.html);

@@ -10,6 +10,7 @@ import { captureLink, type CaptureContext } from "./capture.ts";
 import { UsageError } from "./errors.ts";
 import { createFetcherFor } from "./fetch/index.ts";
 import { EncodedImageCache } from "./images/encode.ts";
+import { createMetrics, type RunMetrics } from "./metrics.ts";
 import { parseLinks } from "./links.ts";
 import { createExtractPool } from "./parse/pool.ts";
 import { shardOf } from "../cache/layout.ts";
@@ -38,6 +39,7 @@ export interface RunSummary {
   failures: CaptureResult[];
   results: CaptureResult[];
   durationMs: number;
+  metrics: RunMetrics;
 }
 
 export interface RunOptions {
@@ -45,10 +47,13 @@ export interface RunOptions {
   /** Injectable for tests; defaults to the real undici fetcher. */
   fetcher?: Fetcher;
   now?: () => Date;
+  /** Where the run counts what it did; a new sink by default, returned in the summary either way. */
+  metrics?: RunMetrics;
 }
 
 export async function archiveLinks(config: ArchiveConfig, options: RunOptions = {}): Promise<RunSummary> {
   const started = Date.now();
+  const metrics = options.metrics ?? createMetrics();
   let text: string;
   try {
     text = await readFile(config.linksFile, "utf8");
@@ -74,13 +79,14 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
   if (toCapture.length > 0) {
     const fetcher = options.fetcher ?? createFetcherFor(config);
     // Created here, when there is something to capture; its workers start with the first page that needs parsing.
-    const extractor = createExtractPool(config.workers);
+    const extractor = createExtractPool(config.workers, { metrics });
     const ctx: CaptureContext = {
       config,
       fetcher,
       now: options.now ?? (() => new Date()),
       extractor,
-      images: new EncodedImageCache(),
+      images: new EncodedImageCache(metrics),
+      metrics,
     };
     const limit = pLimit(config.concurrency);
     try {
@@ -119,6 +125,7 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
     failures,
     results,
     durationMs: Date.now() - started,
+    metrics,
   };
   reporter?.finish(summary);
   return summary;

@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { commitBack, hashOfCachePath } from "../../src/ci/commit-back.ts";
 import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../src/ci/commit-message.ts";
 import { planRefresh, prepareRefresh } from "../../src/ci/refresh-links.ts";
+import { createMetrics } from "../../src/archive/metrics.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
@@ -389,6 +390,7 @@ const summary = (over: Partial<ArchiveSummary> = {}): ArchiveSummary => ({
     },
   ],
   durationMs: 1234,
+  metrics: createMetrics(),
   ...over,
 });
 

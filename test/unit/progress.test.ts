@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { createMetrics } from "../../src/archive/metrics.ts";
 import { hashUrl } from "../../src/cache/layout.ts";
 import { createReporter, formatMarkdownSummary } from "../../src/archive/progress.ts";
 import type { RunSummary } from "../../src/archive/run.ts";
@@ -20,6 +21,7 @@ const summary: RunSummary = {
   failures: [bad],
   results: [ok, bad],
   durationMs: 1234,
+  metrics: createMetrics(),
 };
 
 function capture(): { out: PassThrough; text: () => string } {

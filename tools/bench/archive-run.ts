@@ -7,8 +7,6 @@
  */
 import { resolveConfig } from "../../src/archive/config.ts";
 import { createFetcherFor } from "../../src/archive/fetch/index.ts";
-import { imageCounts } from "../../src/archive/images/encode.ts";
-import { poolCounts } from "../../src/archive/parse/pool.ts";
 import { archiveLinks } from "../../src/archive/run.ts";
 import { processFigures, report, type ProcessFigures } from "./child.ts";
 
@@ -46,11 +44,11 @@ const figures: ArchiveRunFigures = {
   failed: summary.failed,
   wallMs,
   workers: config.workers,
-  workersStarted: poolCounts.workersStarted,
-  pagesParsed: poolCounts.pagesExtracted,
-  imagesEncoded: imageCounts.encoded,
-  imagesSharedInRun: imageCounts.shared,
-  imagesReusedFromPreviousCapture: imageCounts.reused,
+  workersStarted: summary.metrics.workersStarted,
+  pagesParsed: summary.metrics.pagesParsed,
+  imagesEncoded: summary.metrics.imagesEncoded,
+  imagesSharedInRun: summary.metrics.imagesShared,
+  imagesReusedFromPreviousCapture: summary.metrics.imagesReused,
   failureCodes,
   ...processFigures(cpu),
 };

@@ -12,6 +12,7 @@ import { messageOf } from "../../util/error.ts";
 import { estimatedDataBytes } from "./candidates.ts";
 import type { ImageFormat, ImageLimits } from "../types.ts";
 import { ENCODE_CACHE_BYTES } from "../limits.ts";
+import { createMetrics, type RunMetrics } from "../metrics.ts";
 
 export interface EncodedImage {
   data: Buffer;
@@ -94,7 +95,6 @@ export async function probeImage(body: Buffer, limits: ImageLimits, label: strin
 }
 
 export async function encodeProbed(body: Buffer, limits: ImageLimits, timeoutMs: number, label: string): Promise<EncodedImage> {
-  imageCounts.encoded += 1;
   // failOn "error": truncated and corrupt data abort, but libjpeg *warnings* (e.g. "extraneous bytes before
   // marker", common in camera files that browsers show fine) do not. Safe because pixels are always re-encoded.
   let pipeline = sharp(body, { limitInputPixels: limits.maxInputPixels, failOn: "error", animated: false })
@@ -138,14 +138,16 @@ export class EncodedImageCache {
   readonly #sizes = new Map<string, number>();
   #bytes = 0;
   readonly maxBytes: number;
-  constructor(maxBytes = ENCODE_CACHE_BYTES) {
+  readonly #metrics: RunMetrics;
+  constructor(metrics: RunMetrics = createMetrics(), maxBytes = ENCODE_CACHE_BYTES) {
+    this.#metrics = metrics;
     this.maxBytes = maxBytes;
   }
 
   getOrEncode(key: string, encode: () => Promise<EncodedImage>): Promise<EncodedImage> {
     const hit = this.#entries.get(key);
     if (hit) {
-      imageCounts.shared += 1;
+      this.#metrics.imagesShared += 1;
       return hit;
     }
     const pending = encode();
@@ -169,8 +171,6 @@ export class EncodedImageCache {
   }
 }
 
-/** What the image stage did in this process, for the benchmark and tests: encodes, copies from a previous capture, shared encodes. */
-export const imageCounts = { encoded: 0, reused: 0, shared: 0 };
 
 export function encodeShared(
   body: Buffer,
@@ -179,8 +179,12 @@ export function encodeShared(
   timeoutMs: number,
   label: string,
   cache: EncodedImageCache | undefined,
+  metrics: RunMetrics | undefined,
 ): Promise<EncodedImage> {
-  const encode = () => encodeProbed(body, limits, timeoutMs, label);
+  const encode = () => {
+    if (metrics) metrics.imagesEncoded += 1;
+    return encodeProbed(body, limits, timeoutMs, label);
+  };
   if (!cache) return encode();
   return cache.getOrEncode(`${hash}:${limits.format}:${limits.quality}:${limits.maxWidth}`, encode);
 }

@@ -11,7 +11,8 @@ import { ArchiveError, FetchTimeoutError, ImageError } from "../errors.ts";
 import { messageOf } from "../../util/error.ts";
 import { untilAborted } from "../../util/abort.ts";
 import { PIXEL_MAX } from "./candidates.ts";
-import { contentKey, decodeDataUrl, encodeShared, imageCounts, probeImage, reuse, type EncodedImageCache } from "./encode.ts";
+import type { RunMetrics } from "../metrics.ts";
+import { contentKey, decodeDataUrl, encodeShared, probeImage, reuse, type EncodedImageCache } from "./encode.ts";
 import type { ImagePlan } from "./plan.ts";
 import type { ImageLimits } from "../types.ts";
 
@@ -28,7 +29,9 @@ export interface LocalizeOptions {
   /** The previous capture's folder: an image whose content hash already has a file there is copied, not re-encoded. */
   reuseDir?: string;
   /** Images already encoded in this run, shared by its captures: the same bytes on two pages are encoded once. */
-  encoded?: EncodedImageCache;
+  encoded?: EncodedImageCache | undefined;
+  /** Where encodes and reuses are counted. */
+  metrics?: RunMetrics | undefined;
 }
 
 export interface ImageFailure {
@@ -115,11 +118,11 @@ export async function localizeImages(plan: ImagePlan, options: LocalizeOptions):
     if (reuseDir) {
       const reused = await reuse(join(reuseDir, file), target);
       if (reused) {
-        imageCounts.reused += 1;
+        if (options.metrics) options.metrics.imagesReused += 1;
         return { file, ...reused };
       }
     }
-    const encoded = await encodeShared(body, hash, limits, timeoutMs, label, options.encoded);
+    const encoded = await encodeShared(body, hash, limits, timeoutMs, label, options.encoded, options.metrics);
     // A timed-out image must not leave an unreferenced file behind in the capture.
     if (signal.aborted) throw signal.reason;
     await writeFile(target, encoded.data);

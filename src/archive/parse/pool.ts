@@ -13,6 +13,7 @@ import { decodeHtml } from "./decode.ts";
 import { InternalError, ParseError, reviveArchiveError, type ArchiveErrorCode } from "../errors.ts";
 import { extractArticle, type ExtractedArticle, type ExtractOptions } from "./extract.ts";
 import { PARSE_TIMEOUT_MS, WORKER_YOUNG_GENERATION_MB } from "../limits.ts";
+import { createMetrics, type RunMetrics } from "../metrics.ts";
 
 export interface ExtractTask {
   id: number;
@@ -32,14 +33,15 @@ export interface ExtractPool {
   close(): Promise<void>;
 }
 
-/** Counters for the benchmark and tests: how many workers this process started, and pages extracted. */
-export const poolCounts = { workersStarted: 0, pagesExtracted: 0 };
 
-export function createExtractPool(size: number, { timeoutMs = PARSE_TIMEOUT_MS }: { timeoutMs?: number } = {}): ExtractPool {
+export function createExtractPool(
+  size: number,
+  { timeoutMs = PARSE_TIMEOUT_MS, metrics = createMetrics() }: { timeoutMs?: number; metrics?: RunMetrics } = {},
+): ExtractPool {
   if (size <= 0) {
     return {
       extract: async (body, charset, url, options = {}) => {
-        poolCounts.pagesExtracted += 1;
+        metrics.pagesParsed += 1;
         return extractArticle(decodeHtml(body, charset).html, url, options);
       },
       close: async () => {},
@@ -87,7 +89,7 @@ export function createExtractPool(size: number, { timeoutMs = PARSE_TIMEOUT_MS }
       // promoted live documents to the old generation, to be marked and swept there by V8's helper threads.
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
-    poolCounts.workersStarted += 1;
+    metrics.workersStarted += 1;
     all.add(worker);
     // An idle worker must not keep a process alive; a busy one must (dispatch refs it while it parses).
     worker.unref();
@@ -98,7 +100,7 @@ export function createExtractPool(size: number, { timeoutMs = PARSE_TIMEOUT_MS }
       worker.unref();
       idle.push(worker);
       if (pending) {
-        poolCounts.pagesExtracted += 1;
+        metrics.pagesParsed += 1;
         if (reply.error) pending.reject(reviveError(reply.error));
         else pending.resolve(reply.article);
       }

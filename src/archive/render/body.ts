@@ -4,6 +4,7 @@
  * ArchiveBox's one-extractor-a-file shape; capture.ts chooses by what sniff.ts finds.
  */
 import type { EncodedImageCache } from "../images/encode.ts";
+import type { RunMetrics } from "../metrics.ts";
 import type { ExtractPool } from "../parse/pool.ts";
 import type { CaptureKind } from "../../cache/types.ts";
 import type { ArchiveConfig, FetchedResource, Fetcher } from "../types.ts";
@@ -39,6 +40,7 @@ export interface RenderContext {
   images?: EncodedImageCache | undefined;
   /** The previous capture's folder, whose images (named by content) are copied rather than encoded again. */
   reuseDir?: string | undefined;
+  metrics?: RunMetrics | undefined;
 }
 
 /** The last path segment of a URL, decoded, or its host: the name a file capture is shown under. */

@@ -8,9 +8,10 @@ import { escapeHtml } from "../../util/html.ts";
 import { contentKey, encodeImage } from "../images/encode.ts";
 import { lastPathSegment, type RenderContext, type RenderedBody } from "./body.ts";
 
-export async function renderImage({ page, workDir, config }: RenderContext): Promise<RenderedBody> {
+export async function renderImage({ page, workDir, config, metrics }: RenderContext): Promise<RenderedBody> {
   const name = lastPathSegment(page.finalUrl);
   const image = await encodeImage(page.body, config.images);
+  if (metrics) metrics.imagesEncoded += 1;
   const file = `${contentKey(page.body)}.${image.format}`;
   await writeFile(path.join(workDir, file), image.data);
   return {
