@@ -14,21 +14,24 @@ import pLimit from "p-limit";
 import { configureSite, SITE_DIR } from "./eleventy.ts";
 import type { SiteConfig } from "./config.ts";
 import { loadArchive, type ArchiveProblem, type Capture } from "./data.ts";
-import { bundlePaths, createSearchIndexer, DEFAULT_PARTITION_SIZE, partitionCaptures, type SearchPartition } from "./search-index.ts";
+import { bundlePaths, createSearchIndexer, partitionCaptures, type SearchPartition } from "./search-index.ts";
+import { MIRROR_BATCH_SIZE, SEARCH_PARTITION_SIZE } from "./limits.ts";
+import { SiteBuildError } from "./errors.ts";
 
-/** Mirror pages rendered by one Eleventy run, about (whole search partitions are never split). */
-const MIRROR_BATCH_SIZE = 2000;
-
+let gc: (() => void) | undefined;
 /**
  * A full garbage collection between Eleventy runs. Each run leaves its rendered pages behind as garbage in V8's old
- * space, and V8 collects it lazily while the heap may grow (to 4 GB on this 24 GB machine): 10,000 captures peaked at
- * 1.1–1.4 GB of Node for ~300 MB of live data. Collecting after each run keeps the peak near one run's pages.
- * (--expose-gc set at run time, as Jest does for --logHeapUsage.)
+ * space, which V8 collects lazily while the heap may still grow; collecting after each run keeps the peak near one
+ * run's pages. --expose-gc is turned on here, the first time a build needs it (as Jest does for --logHeapUsage), not
+ * when this module is imported.
  */
-const collectGarbage: () => void = (() => {
-  v8.setFlagsFromString("--expose-gc");
-  return vm.runInNewContext("gc") as () => void;
-})();
+function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString("--expose-gc");
+    gc = vm.runInNewContext("gc") as () => void;
+  }
+  gc();
+}
 
 function mirrorBatches(partitions: SearchPartition[]): SearchPartition[][] {
   const batches: SearchPartition[][] = [];
@@ -68,11 +71,6 @@ export interface BuildSummary {
   ms: number;
 }
 
-export class SiteBuildError extends Error {
-  override name = "SiteBuildError";
-  readonly code = "SITE_BUILD_FAILED";
-}
-
 /**
  * The captures' images and stored files, copied here rather than as thousands of one-file Eleventy passthrough
  * entries. Only files the loader allowed (capture.assets) are copied: index.html there is the raw capture.
@@ -93,7 +91,7 @@ async function copyCaptureFiles(captures: Capture[], out: string): Promise<void>
   );
 }
 
-export async function buildSite({ cacheDir, outDir, site, search = true, searchCacheDir, searchPartitionSize = DEFAULT_PARTITION_SIZE }: BuildOptions): Promise<BuildSummary> {
+export async function buildSite({ cacheDir, outDir, site, search = true, searchCacheDir, searchPartitionSize = SEARCH_PARTITION_SIZE }: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const out = path.resolve(outDir);
   // Emptying the output folder is only safe for a folder of its own.
@@ -106,7 +104,7 @@ export async function buildSite({ cacheDir, outDir, site, search = true, searchC
   const partitions = partitionCaptures(archive.captures, searchPartitionSize);
   const searchBundles = bundlePaths(partitions);
 
-  // Eleventy keeps every page it rendered in memory until its run ends (10,000 mirror pages held ~600 MB of HTML), so
+  // Eleventy keeps every page it rendered in memory until its run ends, so
   // the listing pages are one run and the mirror pages further runs of a few thousand each, made of whole search
   // partitions. While Eleventy renders a batch on one core, Pagefind's binary indexes the previous one on the other.
   const render = async (input: string, mirrors: Capture[]): Promise<number> => {

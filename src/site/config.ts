@@ -5,6 +5,7 @@
  */
 import { readConfigFile } from "../util/config-file.ts";
 import { resolveOptions, UsageError, type CommandSpec, type OptionSpec, type ResolvedOptions } from "../util/options.ts";
+import { SiteConfigError } from "./errors.ts";
 
 export interface SiteConfig {
   /** Shown in the header, the <title> of every page and the feed. */
@@ -24,11 +25,6 @@ export interface SiteConfig {
   pageSize: number;
   /** Newest captures in /feed.xml. */
   feedSize: number;
-}
-
-export class SiteConfigError extends Error {
-  override name = "SiteConfigError";
-  readonly code = "SITE_CONFIG_INVALID";
 }
 
 const PATH_PREFIX = /^[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;

@@ -15,8 +15,7 @@ import { CAPTURE_KEY as HASH, FAILURES_DIR, IMAGE_FILE, SERVABLE_EXTENSIONS } fr
 import { readCapture } from "../cache/store.ts";
 import { listEntries } from "../cache/files.ts";
 import type { CaptureMeta, FailureRecord } from "../cache/types.ts";
-
-const WORDS_PER_MINUTE = 230;
+import { WORDS_PER_MINUTE } from "./limits.ts";
 
 export interface Capture extends CaptureMeta {
   /** Absolute path of cache/<hash_url>/. */

@@ -11,6 +11,7 @@ import type { UserConfig } from "@11ty/eleventy";
 import type { SiteConfig } from "./config.ts";
 import type { Archive, Capture } from "./data.ts";
 import { siteFilters } from "./filters.ts";
+import { FAILURES_PER_PAGE } from "./limits.ts";
 
 export const SITE_DIR = fileURLToPath(new URL("../../site/", import.meta.url));
 
@@ -27,8 +28,6 @@ export interface SiteInput {
   copyCaptureFiles?: boolean;
 }
 
-/** Failure rows are short: more of them fit a page than capture summaries. */
-const FAILURES_PER_PAGE = 200;
 
 /** Always at least one (empty) page, so an empty archive still gets an index. */
 function chunk<T>(items: T[], size: number): T[][] {

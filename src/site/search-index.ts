@@ -1,6 +1,6 @@
 /**
- * The search index, in partitions the browser merges (issue 5): Pagefind holds everything it indexes in memory, so one
- * index over 10,000 captures took 5.45 GB. Captures are split by the leading bits of their hash_url into partitions
+ * The search index, in partitions the browser merges: Pagefind holds everything it indexes in memory, so one index
+ * over a large archive would take gigabytes (npm run bench, (d)). Captures are split by the leading bits of their hash_url into partitions
  * of about `partitionSize`; each partition is its own Pagefind bundle under <site>/pagefind/<id>/, and search.js loads
  * the first and merges the rest with Pagefind's mergeIndex. Each bundle is kept in a cache folder under a key made of
  * exactly what it indexes, so a build re-indexes only the partitions whose captures changed.
@@ -15,26 +15,14 @@ import path from "node:path";
 import pLimit from "p-limit";
 import * as pagefind from "pagefind";
 import type { Capture } from "./data.ts";
+import { SearchIndexError } from "./errors.ts";
+import { FILES_AT_ONCE, SEARCH_PARTITION_SIZE } from "./limits.ts";
 
-export class SearchIndexError extends Error {
-  override name = "SearchIndexError";
-  readonly code = "SITE_SEARCH_INDEX";
-}
-
-/**
- * About this many captures a partition. Pagefind's memory grows with the pages of one index (about 0.65 MB a page of
- * real text measured here: 6.5 GB for 10,000), so this bounds the build's memory (10,000 captures make 16 partitions
- * of ~625, ~500 MB each); the browser fetches one small file per partition for each word searched, so it should not
- * be much smaller.
- */
-export const DEFAULT_PARTITION_SIZE = 1000;
 /** Bump when what is indexed or how changes, so cached partitions are not reused across the change. */
 const INDEX_FORMAT = "1";
 /** What a merged partition needs (its entry, metadata, index and fragments); the first (primary) also needs the runtime. */
 const DATA_FILES = /^(pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|fragment)$/;
 const RUNTIME_FILES = /^(pagefind\.js|pagefind-worker\.js|wasm\.[\w-]+\.pagefind)$/;
-/** File operations in flight at once when a bundle goes into the site. */
-const FILES_AT_ONCE = 8;
 /** Pagefind's version is part of every cache key: a bundle from another version is never reused. */
 const PAGEFIND_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.resolve("pagefind")), "utf8")) as { version: string }).version;
 
@@ -48,7 +36,7 @@ export interface SearchPartition {
  * A power-of-two number of partitions, each the captures whose hash_url starts with the same bits: adding a capture
  * changes exactly one partition, and the boundaries move only when the archive doubles. Empty partitions are dropped.
  */
-export function partitionCaptures(captures: Capture[], partitionSize = DEFAULT_PARTITION_SIZE): SearchPartition[] {
+export function partitionCaptures(captures: Capture[], partitionSize = SEARCH_PARTITION_SIZE): SearchPartition[] {
   const wanted = Math.max(1, Math.ceil(captures.length / Math.max(1, partitionSize)));
   const bits = Math.min(16, Math.ceil(Math.log2(wanted)));
   const groups = new Map<number, Capture[]>();

@@ -129,8 +129,8 @@ function looksLikeMarkupButNotSvg(body: Buffer): boolean {
 }
 
 /**
- * Encoded images of one run by content hash, so a logo or photo shared by many pages costs one encode (~100 ms of CPU
- * for 1–2 MP), not one per page. Bounded by bytes: the oldest entries go first. Encoding is deterministic for given
+ * Encoded images of one run by content hash, so a logo or photo shared by many pages costs one encode, not one per
+ * page. Bounded by bytes: the oldest entries go first. Encoding is deterministic for given
  * bytes and limits, which are the run's, so a copy is what a second encode would have written.
  */
 export class EncodedImageCache {

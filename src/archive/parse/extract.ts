@@ -37,8 +37,8 @@ export interface ExtractedArticle extends Article {
  */
 export function extractArticle(html: string, url: string, options: ExtractOptions = {}): ExtractedArticle {
   const lean = stripScriptsAndStyles(html);
-  // jsdom holds about 80 bytes of memory per byte of markup (8 MB of paragraphs peaked at 670 MB RSS here): this bound
-  // keeps one huge page from taking the run's memory. Real articles are far below it once scripts are gone.
+  // jsdom holds many bytes of memory per byte of markup: this bound keeps one huge page from taking the run's memory.
+  // Real articles are far below it once scripts are gone.
   if (lean.length > MAX_PARSE_CHARS) {
     throw new TooLargeError(
       `${url} has ${(lean.length / 1048576).toFixed(1)} MB of HTML even without its scripts and styles, over the ${MAX_PARSE_CHARS / 1048576} MB that is parsed; it is not archived`,
@@ -73,7 +73,7 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
   const page = readPageMetadata(standard, url);
   // With an image plan asked for, the images stage's DOM work (images.ts planImages) runs here, on the tree Readability
   // leaves, as it is serialized: the main thread then parses no HTML, and the article is not parsed a second time for
-  // it (that second parse was 6% of a worker's CPU). The plan's HTML is the article's HTML with each <img> a marker.
+  // it. The plan's HTML is the article's HTML with each <img> a marker.
   const serialize = (root: Element): { html: string; imagePlan?: ImagePlan } => {
     absolutizeUrls(root);
     if (options.imageMaxWidth === undefined) return { html: root.innerHTML };

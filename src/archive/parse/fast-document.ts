@@ -4,8 +4,7 @@
  * The document as Readability sees it: its standard members without jsdom's named-property lookup. A jsdom Document
  * is a Proxy that answers `document.x` with an <img>, <form>, <iframe>, <embed> or <object> named x, as the spec asks;
  * to know whether one exists it walks the whole tree again after every insertion or removal of such an element. Every
- * `doc.createElement` and `doc.body` in Readability's loop, which moves images around, paid that walk: about 5% of
- * extraction's CPU. Members are looked up on the Document prototype chain and read against the real document; a name
+ * `doc.createElement` and `doc.body` in Readability's loop, which moves images around, paid that walk. Members are looked up on the Document prototype chain and read against the real document; a name
  * that is not a standard member goes through as before. (So a page that names a form "title" or "body" no longer
  * hides the real one from Readability and readPageMetadata: through the proxy, that page failed to parse.)
  */

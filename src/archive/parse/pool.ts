@@ -1,5 +1,5 @@
 /**
- * Decode + extract (jsdom + Readability, ~100 ms of CPU a page, the archiver's heaviest pure work) on a pool of worker
+ * Decode + extract (jsdom + Readability, the archiver's heaviest pure work) on a pool of worker
  * threads, so a run uses every core while the main thread fetches, encodes images (sharp runs on libuv's threads) and
  * sanitizes. Input: page bytes, charset, final URL. Output: the Article (with its image plan when asked, so the main
  * thread parses no HTML), or the stage's ArchiveError rebuilt with its class and code. Workers start on the first
@@ -145,7 +145,7 @@ export function createExtractPool(
 
 /**
  * The worker runs TypeScript. Node 22.18+/24 strips the types itself, so the worker gets the parent's flags without
- * tsx's hooks: loading tsx cost each worker ~0.4 s and ~0.5 s of CPU at start, for nothing. An older Node loads tsx
+ * tsx's hooks, whose loading each worker would pay at start for nothing. An older Node loads tsx
  * in the worker (under `tsx`, its hooks are already in process.execArgv, which a worker inherits).
  */
 function workerExecArgv(): string[] | undefined {

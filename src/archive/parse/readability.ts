@@ -22,7 +22,7 @@ const base = Readability.prototype as unknown as ReadabilityInternals;
 export class ArchiveReadability extends Readability {
   /**
    * Readability reads `node.style` of every element it walks, and jsdom builds and parses a CSS declaration object
-   * (cssstyle) the first time an element's style is read: about 4% of extraction's CPU. An element whose style
+   * (cssstyle) the first time an element's style is read. An element whose style
    * attribute is absent or names neither display nor visibility has both empty inline, so it skips straight to
    * Readability's own attribute checks; the others are asked as before.
    */
@@ -34,7 +34,7 @@ export class ArchiveReadability extends Readability {
 
   /**
    * Readability reads `node.textContent` first, for every node it walks until it finds a byline, <html> and <body>
-   * included: the text of the whole page, again and again (2% of extraction). The text is needed only when the node
+   * included: the text of the whole page, again and again. The text is needed only when the node
    * looks like a byline, so that is asked first.
    */
   _isValidByline(node: Element, matchString: string): boolean {
@@ -48,7 +48,7 @@ export class ArchiveReadability extends Readability {
 
   /**
    * Readability builds the whole `textContent` of each <div>, <section>, <header> and heading it walks to learn whether
-   * it has any text: the text of a page-wide wrapper, for each wrapper (3% of extraction). The first text node with
+   * it has any text: the text of a page-wide wrapper, for each wrapper. The first text node with
    * something other than whitespace answers the same question (`trim()` and `\S` agree on what whitespace is).
    */
   _isElementWithoutContent(node: Node): boolean {
