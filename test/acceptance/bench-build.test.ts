@@ -1,6 +1,6 @@
 /**
  * The build part of `npm run bench` on a tiny synthetic archive: it generates the captures, builds them the bare way
- * and ours, rebuilds after adding one, and every figure it returns is measured (positive), the ratio made from them.
+ * and ours, rebuilds after adding one, and reports what a whole build costs.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
@@ -20,12 +20,13 @@ test("benchBuild measures a bare build, our build and a rebuild of a small synth
   const figures = await benchBuild({ captures: 40, workDir, log: (line) => lines.push(line) });
 
   expect(figures.captures).toBe(40);
-  for (const key of ["buildMs", "buildPeakRssBytes", "bareMs", "barePeakRssBytes", "rebuildMs", "rebuildPeakRssBytes"] as const) {
-    expect(figures[key], key).toBeGreaterThan(0);
+  // Peak memory is the whole process tree's (Node and Pagefind's binary): more than an idle Node, far from the machine.
+  for (const key of ["buildPeakRssBytes", "barePeakRssBytes", "rebuildPeakRssBytes"] as const) {
+    expect(figures[key], key).toBeGreaterThan(50 * 1024 * 1024);
+    expect(figures[key], key).toBeLessThan(8 * 1024 ** 3);
   }
-  expect(figures.ratio).toBeCloseTo(figures.buildMs / figures.bareMs, 10);
-  // Peak memory is the whole process tree's (Node and Pagefind's binary): more than an idle Node.
-  expect(figures.buildPeakRssBytes).toBeGreaterThan(50 * 1024 * 1024);
+  // Each build wrote a whole site: Eleventy and Pagefind cannot start, render 40 pages and index them in a millisecond.
+  for (const key of ["buildMs", "bareMs", "rebuildMs"] as const) expect(figures[key], key).toBeGreaterThan(100);
   // The synthetic cache holds the 40 captures and the one added before the rebuild.
   expect((await readdir(path.join(workDir, "cache"))).filter((name) => /^[0-9a-f]{32}$/.test(name))).toHaveLength(41);
   expect(lines.join("\n")).toMatch(/bare: .* build: .* build: /s);

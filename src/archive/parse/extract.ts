@@ -9,6 +9,7 @@ import { ParseError, TooLargeError } from "../errors.ts";
 import { planImages, type ImagePlan } from "../images/plan.ts";
 import { absolutizeUrls } from "./absolutize.ts";
 import { withoutNamedProperties } from "./fast-document.ts";
+import { Readability } from "@mozilla/readability";
 import { ArchiveReadability } from "./readability.ts";
 import { stripCss, stripScriptsAndStyles } from "./strip.ts";
 import type { Article } from "../types.ts";
@@ -81,12 +82,10 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
     return { html: imagePlan.html, imagePlan };
   };
   let article: ReturnType<typeof serialize> | undefined;
-  const parsed = new ArchiveReadability(standard, {
-    serializer: (node) => {
-      article = serialize(node as Element);
-      return article.html;
-    },
-  }).parse();
+  const parsed = readArticle(document, (node) => {
+    article = serialize(node as Element);
+    return article.html;
+  });
 
   if (!parsed?.content || !article) {
     // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
@@ -116,6 +115,17 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
     ...article,
     readerable: true,
   };
+}
+
+/**
+ * Readability over a parsed page, as the archiver runs it: on the document without named-property walks
+ * (fast-document.ts), with the cheaper checks (readability.ts). `fastPaths: false` runs plain Readability on the plain
+ * document: the oracle test/integration/readability-same.test.ts holds this path to, answer for answer.
+ */
+export function readArticle(document: Document, serializer: (node: Node) => string, { fastPaths = true }: { fastPaths?: boolean } = {}) {
+  return fastPaths
+    ? new ArchiveReadability(withoutNamedProperties(document), { serializer }).parse()
+    : new Readability(document, { serializer }).parse();
 }
 
 /** The page's own metadata: an Article's fields without its body. */
