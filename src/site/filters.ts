@@ -6,6 +6,8 @@
 import type { SiteConfig } from "./config.ts";
 import { contentSecurityPolicy, type PageKind } from "./csp.ts";
 import { readCaptureBody, type Capture } from "./data.ts";
+import { formatBytes } from "../util/bytes.ts";
+import { escapeHtml } from "../util/html.ts";
 
 const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
@@ -31,14 +33,6 @@ export function waybackUrl(url: string): string {
   return `https://web.archive.org/web/${url}`;
 }
 
-export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /** CommonMark: backslash-escape what could start markup in link text; angle-bracket a destination with spaces or parens. */
 const markdownText = (text: string): string => text.replace(/[\\`*_[\]<>!#|~]/g, "\\$&").replace(/\s+/g, " ");
@@ -68,7 +62,7 @@ export function siteFilters(site: SiteConfig): Record<string, (...args: never[])
     isoDate,
     readableDate,
     waybackUrl,
-    fileSize,
+    fileSize: formatBytes,
     csp: (kind: PageKind) => contentSecurityPolicy(kind),
     captureBody: (capture: Capture) => readCaptureBody(capture),
     citationHtml: (capture: Capture) => citationHtml(site, capture),

@@ -1,27 +1,19 @@
 import { JSDOM } from "jsdom";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { extractArticle } from "../../src/archive/parse/extract.ts";
+import { describe, expect, it } from "vitest";
+import { parseDocument } from "../../src/archive/parse/dom.ts";
+import { extractArticle, type ParseDocument } from "../../src/archive/parse/extract.ts";
 import { stripScriptsAndStyles } from "../../src/archive/parse/strip.ts";
 
-/** Lets a test make jsdom fail on chosen input, the way its CSS parser has failed on real pages in past versions. */
-const jsdomFault: { when: ((html: string) => boolean) | undefined } = vi.hoisted(() => ({ when: undefined }));
-
-// jsdom throwing while it parses (as its CSS support has on real pages), simulated where the archiver parses: every
-// page goes through parseDocument (src/archive/parse/dom.ts), which loads jsdom itself on first use.
-vi.mock("../../src/archive/parse/dom.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/archive/parse/dom.ts")>();
-  return {
-    ...real,
-    parseDocument(html: string, url?: string) {
-      if (jsdomFault.when?.(html)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
-      return real.parseDocument(html, url);
-    },
+/**
+ * A parser that throws on chosen input, the way jsdom's CSS support has thrown on real pages in past versions, and
+ * otherwise parses as the archiver does.
+ */
+function failingParser(when: (html: string) => boolean): ParseDocument {
+  return (html, url) => {
+    if (when(html)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
+    return parseDocument(html, url);
   };
-});
-
-afterEach(() => {
-  jsdomFault.when = undefined;
-});
+}
 
 const URL_ = "https://news.example/2024/05/story.html";
 
@@ -149,12 +141,12 @@ describe("extractArticle", () => {
   });
 
   it("retries without stylesheets and style attributes when jsdom throws on the page's CSS", () => {
-    jsdomFault.when = (html) => html.includes("<link");
+    const parse = failingParser((html) => html.includes("<link"));
     const html = page(
       '<title>Retried</title><link rel="stylesheet" href="/broken.css">',
       `<article><div style="display: block">${paragraphs()}</div></article>`,
     );
-    const article = extractArticle(html, URL_);
+    const article = extractArticle(html, URL_, {}, parse);
     expect(article.title).toBe("Retried");
     expect(article.html).toContain("rising attendance");
   });
@@ -184,8 +176,7 @@ describe("extractArticle", () => {
   });
 
   it("throws ParseError naming the URL when jsdom cannot parse the page even without CSS", () => {
-    jsdomFault.when = () => true;
-    expect(() => extractArticle(page("<title>x</title>", paragraphs()), URL_)).toThrow(
+    expect(() => extractArticle(page("<title>x</title>", paragraphs()), URL_, {}, failingParser(() => true))).toThrow(
       expect.objectContaining({ name: "ParseError", code: "ARCHIVE_PARSE", url: URL_, message: expect.stringContaining(URL_) }),
     );
   });

@@ -15,6 +15,9 @@ import { stripCss, stripScriptsAndStyles } from "./strip.ts";
 import type { Article } from "../types.ts";
 import { MAX_PARSE_CHARS } from "../limits.ts";
 
+/** Markup and its URL → a Document (dom.ts in production; a test may hand in one that fails as jsdom has). */
+export type ParseDocument = (html: string, url: string) => Document;
+
 export interface ExtractOptions {
   /**
    * Also plan the article's images (images.ts) on this thread, for images stored at most this wide: the images stage
@@ -36,7 +39,7 @@ export interface ExtractedArticle extends Article {
  * CSS (Readability uses inline `display: none` to skip hidden nodes) and, if jsdom or Readability throws, once more
  * with every stylesheet and style attribute removed: jsdom's CSS support is where real pages have broken it.
  */
-export function extractArticle(html: string, url: string, options: ExtractOptions = {}): ExtractedArticle {
+export function extractArticle(html: string, url: string, options: ExtractOptions = {}, parse: ParseDocument = parseDocument): ExtractedArticle {
   const lean = stripScriptsAndStyles(html);
   // jsdom holds many bytes of memory per byte of markup: this bound keeps one huge page from taking the run's memory.
   // Real articles are far below it once scripts are gone.
@@ -47,10 +50,10 @@ export function extractArticle(html: string, url: string, options: ExtractOption
     );
   }
   try {
-    return extractFrom(lean, url, false, options);
+    return extractFrom(lean, url, false, options, parse);
   } catch (firstError) {
     try {
-      return extractFrom(stripCss(lean), url, true, options);
+      return extractFrom(stripCss(lean), url, true, options, parse);
     } catch (secondError) {
       const reason = secondError instanceof Error ? secondError.message : String(secondError);
       throw new ParseError(`Could not parse the HTML of ${url}, even with its CSS removed: ${reason}`, {
@@ -61,10 +64,10 @@ export function extractArticle(html: string, url: string, options: ExtractOption
   }
 }
 
-function extractFrom(html: string, url: string, withoutCss: boolean, options: ExtractOptions): ExtractedArticle {
+function extractFrom(html: string, url: string, withoutCss: boolean, options: ExtractOptions, parse: ParseDocument): ExtractedArticle {
   // jsdom's defaults (see dom.ts): no script or handler runs and nothing is fetched, which is this stage's safety
   // model. The document lives in a window shared by the thread's pages; it is garbage once this returns.
-  const document = parseDocument(html, url);
+  const document = parse(html, url);
   if (withoutCss) {
     for (const element of document.querySelectorAll("style, link")) element.remove();
     for (const element of document.querySelectorAll("[style]")) element.removeAttribute("style");
