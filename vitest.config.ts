@@ -1,12 +1,19 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * One project a tier, by what its tests need: unit (pure and fast), integration (real node:http servers on 127.0.0.1,
+ * worker threads, git), e2e (Eleventy, Pagefind, Chromium), acceptance (a fresh clone, the bench on a small input).
+ * `npm test` runs them all, as CI does; `npm run test:unit` (and :integration, :e2e, :acceptance) runs one.
+ */
+const tier = (name: string) => ({ extends: true, test: { name, include: [`test/${name}/**/*.test.ts`] } });
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // Integration tests start real servers and real Chromium; the machines are shared and have 2 cores.
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    projects: [tier("unit"), tier("integration"), tier("e2e"), tier("acceptance")],
   },
 });

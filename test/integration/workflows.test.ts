@@ -364,6 +364,23 @@ describe("backfill.yml", () => {
   });
 });
 
+describe("dependency updates", () => {
+  it("has Dependabot watch the npm packages and the SHA-pinned actions", () => {
+    const config = parse(readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { version: number; updates: Array<{ "package-ecosystem": string; directory: string }> };
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => [u["package-ecosystem"], u.directory])).toEqual([
+      ["npm", "/"],
+      ["github-actions", "/"],
+    ]);
+  });
+
+  it("pins the two packages whose internals the archiver overrides to exact versions", () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies["@mozilla/readability"]).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies.jsdom).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
 describe("the Node version", () => {
   it("is 24 in .nvmrc, and package.json accepts Node 22.12 or newer", () => {
     expect(readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim()).toBe("24");
