@@ -38,7 +38,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "image-max-bytes", kind: "integer", value: "BYTES", default: 15 * MiB, min: 1024, help: "largest image downloaded" },
   { flag: "image-max-pixels", kind: "integer", value: "N", default: 40_000_000, min: 1, help: "largest image decoded (width × height)" },
   { flag: "image-timeout", kind: "integer", value: "MS", default: 30_000, min: 100, help: "download and re-encode of one image" },
-  { flag: "user-agent", kind: "string", value: "TEXT", defaultText: "link-archive/<version> (personal web archive; +<the repository>)", help: "the User-Agent sent with every request" },
+  { flag: "user-agent", kind: "string", value: "TEXT", defaultText: "link-archive/<version> (personal web archive; +https://github.com/$GITHUB_REPOSITORY)", help: "the User-Agent sent with every request" },
   { flag: "progress", kind: "string", value: "bar|lines|quiet", choices: ["bar", "lines", "quiet"], defaultText: "bar on a terminal, lines otherwise", help: "progress display" },
   { flag: "summary", kind: "string", value: "FILE", help: "also write the run's summary as JSON to FILE" },
   { flag: "step-summary", kind: "string", value: "FILE", env: "GITHUB_STEP_SUMMARY", help: "also append the summary as Markdown to FILE (GitHub Actions sets it)" },
