@@ -188,6 +188,8 @@ describe("mirror pages", () => {
     const { page, close } = await openRecordedPage(browser);
     await page.goto(fixture.url(`/${hashOf("pdf")}/`));
     const pdfHref = await page.getAttribute(".capture-file a.button", "href");
+    // Offered for download, not opened inline from the owner's origin.
+    const pdfDownload = await page.getAttribute(".capture-file a.button", "download");
     const pdf = await page.request.get(new URL(pdfHref ?? "", fixture.server.url).href);
     const pdfStart = (await pdf.body()).subarray(0, 5).toString();
     await page.goto(fixture.url(`/${hashOf("image")}/`));
@@ -200,6 +202,7 @@ describe("mirror pages", () => {
     const raw = await (await page.request.get(fixture.url(`/${hashOf("ars")}/index.html`))).text();
     await close();
     expect(pdfHref).toBe(`/archive/${hashOf("pdf")}/document.pdf`);
+    expect(pdfDownload).toBe("");
     expect(pdf.headers()["content-type"]).toBe("application/pdf");
     expect(pdfStart).toBe("%PDF-");
     expect(image).toEqual({ natural: 1200, width: "1200", height: "800" });

@@ -15,6 +15,8 @@ describe("isBlockedAddress", () => {
     ["fec0::1", "private"],
     ["169.254.169.254", "link-local"],
     ["169.254.0.1", "link-local"],
+    ["168.63.129.16", "cloud host service"],
+    ["::ffff:168.63.129.16", "cloud host service"],
     ["fe80::1", "link-local"],
     ["fe80::1%eth0", "link-local"],
     ["febf::1", "link-local"],
@@ -55,7 +57,7 @@ describe("isBlockedAddress", () => {
     expect(isBlockedAddress(address)).toBe(reason);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "93.184.215.14", "172.32.0.1", "100.128.0.1", "169.255.0.1", "192.169.0.1"])(
+  it.each(["8.8.8.8", "1.1.1.1", "93.184.215.14", "172.32.0.1", "100.128.0.1", "169.255.0.1", "192.169.0.1", "168.63.129.15", "168.63.129.17"])(
     "lets the public IPv4 address %s through",
     (address) => {
       expect(isBlockedAddress(address)).toBeUndefined();

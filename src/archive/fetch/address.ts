@@ -15,7 +15,8 @@ export type BlockedReason =
   | "unique-local"
   | "shared (CGNAT)"
   | "multicast"
-  | "reserved";
+  | "reserved"
+  | "cloud host service";
 
 // Ranges from the IANA special-purpose registries (RFC 6890 and updates):
 // https://www.iana.org/assignments/iana-ipv4-special-registry and .../iana-ipv6-special-registry.
@@ -36,6 +37,9 @@ const RANGES: Array<[BlockedReason, "ipv4" | "ipv6", string, number]> = [
   ["reserved", "ipv4", "203.0.113.0", 24], // TEST-NET-3
   ["multicast", "ipv4", "224.0.0.0", 4],
   ["reserved", "ipv4", "240.0.0.0", 4], // includes 255.255.255.255, limited broadcast
+  // Not special-purpose, but Azure's WireServer/HostGAPlugin, which every Azure VM (GitHub's hosted runners among
+  // them) can reach at this public address: https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16
+  ["cloud host service", "ipv4", "168.63.129.16", 32],
 
   ["unspecified", "ipv6", "::", 128],
   ["loopback", "ipv6", "::1", 128],
