@@ -72,7 +72,7 @@ export const BENCH_COMMAND: CommandSpec = {
     { flag: "rounds", kind: "integer", value: "N", min: 1, defaultText: "2", help: "alternating rounds of the baseline and the archiver; each is reported from its fastest" },
     { flag: "captures", kind: "integer", value: "N", min: 1, defaultText: "10000", help: "captures in the synthetic cache the build is measured on" },
     { flag: "quick", kind: "boolean", default: false, help: "a small run: 40 pages, 200 captures, one round" },
-    { flag: "workers", kind: "integer", value: "N", min: 0, max: 64, help: "parse threads of the archiver (its default: one per core)" },
+    { flag: "workers", kind: "integer", value: "N", min: 1, max: 64, help: "parse threads of the archiver (its default: one per core)" },
     { flag: "build", kind: "boolean", default: true, help: "measure the build too (--no-build skips it)" },
     { flag: "out", kind: "string", value: "FILE", default: ".bench/results.json", help: "where every figure is written as JSON" },
   ],

@@ -11,10 +11,14 @@ import { clearFailure, recordFailure } from "../cache/failures.ts";
 import { captureDir, CAPTURE_FILE } from "../cache/layout.ts";
 import { commitCapture, createWorkFolder, discardWorkFolder, readCaptureMeta, writeFileDurably } from "../cache/store.ts";
 import type { CaptureMeta } from "../cache/types.ts";
-import { collapseSpace } from "../util/html.ts";
-import { EmptyCaptureError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
+import { readdir, stat } from "node:fs/promises";
+import { publicReason } from "../cache/reasons.ts";
+import { FIELD_MAX_CHARS } from "../cache/schema.ts";
+import { formatBytes } from "../util/bytes.ts";
+import { capLength, cleanField } from "../util/text.ts";
+import { CaptureTimeoutError, EmptyCaptureError, HttpStatusError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
 import type { EncodedImageCache } from "./images/encode.ts";
-import { EXCERPT_MAX_CHARS } from "./limits.ts";
+import { CAPTURE_FILE_MAX_BYTES, EXCERPT_MAX_CHARS, IMAGES_SHARE_OF_CAPTURE_TIME } from "./limits.ts";
 import type { RunMetrics } from "./metrics.ts";
 import type { ExtractPool } from "./parse/pool.ts";
 import { judgeCapture } from "./refresh.ts";
@@ -23,7 +27,7 @@ import type { RenderContext, RenderedBody } from "./render/body.ts";
 import { renderImage } from "./render/image.ts";
 import { renderPdf } from "./render/pdf.ts";
 import { renderText } from "./render/text.ts";
-import { countWords } from "./sanitize.ts";
+import { countWords, sanitizeArticle } from "./sanitize.ts";
 import { sniffKind } from "./sniff.ts";
 import type { ArchiveConfig, CaptureResult, Fetcher, Link } from "./types.ts";
 
@@ -37,16 +41,26 @@ export interface CaptureContext {
   /** Images encoded in this run, shared by its captures. */
   images?: EncodedImageCache;
   metrics?: RunMetrics;
+  /** Aborts when the run must end: captures in flight stop, and are left for the next run. */
+  signal?: AbortSignal | undefined;
 }
 
 const ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.7,image/*;q=0.6,*/*;q=0.1";
 
 export async function captureLink(link: Link, ctx: CaptureContext): Promise<CaptureResult> {
-  const { cacheDir } = ctx.config;
+  const { cacheDir, capture: limits } = ctx.config;
   const previous = await readCaptureMeta(cacheDir, link.hash);
+  // The capture's own time limit, and the run's: whichever comes first stops every fetch, the parse and the images.
+  const timeUp = new AbortController();
+  const timer = setTimeout(() => timeUp.abort(new CaptureTimeoutError(`capture time limit of ${limits.timeoutMs} ms`)), limits.timeoutMs);
+  const imagesTimeUp = new AbortController();
+  const imagesTimer = setTimeout(() => imagesTimeUp.abort(), limits.timeoutMs * IMAGES_SHARE_OF_CAPTURE_TIME);
+  const runSignal = ctx.signal ?? new AbortController().signal;
+  const signal = AbortSignal.any([timeUp.signal, runSignal]);
   let workDir: string | undefined;
   try {
-    const page = await ctx.fetcher.fetch(link.url, { accept: ACCEPT_PAGE });
+    runSignal.throwIfAborted();
+    const page = await ctx.fetcher.fetch(link.url, { accept: ACCEPT_PAGE, signal });
     workDir = await createWorkFolder(cacheDir, link.hash);
     const body = await renderBody({
       page,
@@ -57,9 +71,14 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       images: ctx.images,
       metrics: ctx.metrics,
       reuseDir: previous ? captureDir(cacheDir, link.hash) : undefined,
+      signal,
+      imageBudget: { maxImages: limits.maxImages, maxBytes: limits.maxBytes, signal: AbortSignal.any([imagesTimeUp.signal, signal]) },
     });
-    const wordCount = body.kind === "pdf" || body.kind === "image" ? 0 : countWords(body.html);
-    const sha = createHash("sha256").update(body.html).digest("hex");
+    signal.throwIfAborted();
+    // Sanitizing is the last step for every kind: what is stored is a fixed point of it, which verify re-checks.
+    const html = sanitizeArticle(body.html, { baseUrl: page.finalUrl });
+    const wordCount = body.kind === "pdf" || body.kind === "image" ? 0 : countWords(html);
+    const sha = createHash("sha256").update(html).digest("hex");
     const judgement = judgeCapture(link.url, { kind: body.kind, wordCount, images: body.images, imagesFailed: body.imagesFailed, sha256: sha }, previous);
     if (judgement.verdict === "empty" || judgement.verdict === "worse") throw new EmptyCaptureError(judgement.reason, { url: link.url });
     if (judgement.verdict === "unchanged") {
@@ -68,39 +87,71 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       return { link, outcome: "unchanged", kind: body.kind, title: previous?.title ?? body.title };
     }
     const meta: CaptureMeta = {
-      title: body.title,
+      title: cleanField(body.title, FIELD_MAX_CHARS.title) ?? capLength(link.url, FIELD_MAX_CHARS.title),
       url: link.url,
       hash_url: link.hash,
       archived_at: ctx.now().toISOString(),
       final_url: page.finalUrl,
       status: "captured",
       kind: body.kind,
-      content_type: page.mediaType || "application/octet-stream",
+      content_type: cleanField(page.mediaType, FIELD_MAX_CHARS.content_type) ?? "application/octet-stream",
       http_status: page.status,
-      byline: collapseSpace(body.byline),
-      site_name: collapseSpace(body.siteName),
-      lang: collapseSpace(body.lang),
+      byline: cleanField(body.byline, FIELD_MAX_CHARS.byline),
+      site_name: cleanField(body.siteName, FIELD_MAX_CHARS.site_name),
+      lang: cleanField(body.lang, FIELD_MAX_CHARS.lang),
       dir: body.dir,
-      excerpt: truncate(collapseSpace(body.excerpt), EXCERPT_MAX_CHARS),
+      excerpt: cleanField(body.excerpt, Math.min(EXCERPT_MAX_CHARS, FIELD_MAX_CHARS.excerpt)),
       published_at: isoDate(body.publishedAt),
       word_count: wordCount,
       file: body.file,
       images: body.images,
       images_failed: body.imagesFailed,
+      ...(body.imagesDropped ? { images_dropped: body.imagesDropped, images_dropped_reason: body.imagesDroppedReason } : {}),
       content_sha256: sha,
       archiver: ctx.config.archiver,
     };
-    await writeFileDurably(path.join(workDir, CAPTURE_FILE), renderCaptureFile(meta, body.html));
+    const file = renderCaptureFile(meta, html);
+    await checkSize(link.url, workDir, Buffer.byteLength(file), limits.maxBytes);
+    await writeFileDurably(path.join(workDir, CAPTURE_FILE), file);
     await commitCapture(cacheDir, link.hash, workDir);
     workDir = undefined;
     await clearFailure(cacheDir, link.hash);
-    return { link, outcome: "captured", kind: body.kind, title: body.title };
+    return { link, outcome: "captured", kind: body.kind, title: meta.title };
   } catch (thrown) {
     if (workDir) await discardWorkFolder(workDir).catch(() => undefined);
-    const error = toArchiveError(thrown, link.url);
+    // The run is ending: this link is left for the next run, with nothing recorded against it.
+    if (runSignal.aborted) return { link, outcome: "deferred" };
+    const error = timeUp.signal.aborted
+      ? new CaptureTimeoutError(
+          `${link.url} could not be captured within the time limit of ${limits.timeoutMs / 1000} s (its fetches, its parse and its images together); the server may be slow, or the page too large. The next run tries again; --capture-timeout sets the limit`,
+          { url: link.url, cause: thrown },
+        )
+      : toArchiveError(thrown, link.url);
+    const reason = publicReason(error.code, error instanceof HttpStatusError ? error.status : undefined);
     const keptPrevious = previous !== undefined;
-    await recordFailure(cacheDir, link, { code: error.code, reason: error.message, keptPrevious, at: ctx.now() });
-    return { link, outcome: "failed", code: error.code, reason: error.message, keptPrevious };
+    await recordFailure(cacheDir, link, { code: error.code, reason, keptPrevious, at: ctx.now() });
+    return { link, outcome: "failed", code: error.code, reason: error.message, publicReason: reason, keptPrevious };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(imagesTimer);
+  }
+}
+
+/** A capture folder within its byte limit (images, the stored file, index.html); else the link fails, not the push. */
+async function checkSize(url: string, workDir: string, indexBytes: number, maxBytes: number): Promise<void> {
+  if (indexBytes > CAPTURE_FILE_MAX_BYTES) {
+    throw new TooLargeError(
+      `${url} would make an index.html of ${formatBytes(indexBytes)}, over the ${formatBytes(CAPTURE_FILE_MAX_BYTES)} a capture file may have; it is not archived`,
+      { url },
+    );
+  }
+  let total = indexBytes;
+  for (const name of await readdir(workDir)) total += (await stat(path.join(workDir, name))).size;
+  if (total > maxBytes) {
+    throw new TooLargeError(
+      `${url} would make a capture folder of ${formatBytes(total)}, over the ${formatBytes(maxBytes)} one capture may take (--capture-max-bytes; GitHub refuses files over 100 MiB and Pages sites over 1 GB)`,
+      { url },
+    );
   }
 }
 
@@ -122,11 +173,6 @@ function renderBody(ctx: RenderContext): Promise<RenderedBody> {
         { url: page.url },
       );
   }
-}
-
-function truncate(value: string | undefined, max: number): string | undefined {
-  if (value === undefined || value.length <= max) return value;
-  return `${value.slice(0, max - 1).trimEnd()}…`;
 }
 
 function isoDate(value: string | undefined): string | undefined {

@@ -25,7 +25,8 @@ export type ArchiveErrorCode =
   | "ARCHIVE_STORE"
   | "ARCHIVE_CANCELLED"
   | "ARCHIVE_BAD_BODY"
-  | "ARCHIVE_INTERNAL";
+  | "ARCHIVE_INTERNAL"
+  | "ARCHIVE_CAPTURE_TIMEOUT";
 
 export interface ArchiveErrorOptions {
   /** The URL (or links.txt location) the error is about. */
@@ -198,6 +199,14 @@ export class BadBodyError extends ArchiveError {
   }
 }
 
+/** One capture as a whole (its fetches, its parse, its images) did not finish within --capture-timeout. */
+export class CaptureTimeoutError extends ArchiveError {
+  override name = "CaptureTimeoutError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_CAPTURE_TIMEOUT", message, options);
+  }
+}
+
 /** Something the archiver did not expect (a bug, a full disk, a closed pool): never disguised as another code. */
 export class InternalError extends ArchiveError {
   override name = "InternalError";
@@ -231,6 +240,7 @@ const CLASSES: Partial<Record<ArchiveErrorCode, new (message: string, options?: 
   ARCHIVE_CANCELLED: CancelledError,
   ARCHIVE_BAD_BODY: BadBodyError,
   ARCHIVE_INTERNAL: InternalError,
+  ARCHIVE_CAPTURE_TIMEOUT: CaptureTimeoutError,
 };
 
 /** The error of a code, rebuilt from what crossed a thread. */

@@ -34,3 +34,16 @@ export const EXCERPT_MAX_CHARS = 400;
 
 /** Longest URL accepted on a line of links.txt: far beyond any real link, short enough to keep logs readable. */
 export const MAX_URL_LENGTH = 8192;
+
+/**
+ * Characters of a text/plain page kept: the rest is cut with a note. Escaped as HTML, the kept text stays far below
+ * GitHub's 100 MiB file limit whatever it holds.
+ */
+export const TEXT_CAPTURE_MAX_CHARS = 2 * MiB;
+/** The largest index.html a capture may have; a bigger one fails the link rather than the push. */
+export const CAPTURE_FILE_MAX_BYTES = 25 * MiB;
+/**
+ * Of a capture's time limit, the share its images may use: when it runs out, the images not yet stored are dropped
+ * (keeping their alt text), so the capture itself still finishes in time.
+ */
+export const IMAGES_SHARE_OF_CAPTURE_TIME = 0.8;

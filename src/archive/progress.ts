@@ -63,6 +63,8 @@ function describe(result: CaptureResult): string {
       return `cached    ${where}`;
     case "failed":
       return `FAILED    ${where}: ${result.reason}${result.keptPrevious ? " (previous capture kept)" : ""}`;
+    case "deferred":
+      return `deferred  ${where}: the run's time limit came first; the next run tries it`;
   }
 }
 
@@ -71,6 +73,7 @@ export function formatSummary(summary: RunSummary, linksFileName = "links.txt"):
   const seconds = (summary.durationMs / 1000).toFixed(1);
   lines.push(
     `Done in ${seconds}s: ${summary.captured} captured, ${summary.unchanged} unchanged, ${summary.alreadyCached} already cached, ${summary.failed} failed` +
+      (summary.deferred ? `, ${summary.deferred} left for the next run (the run's time limit came first)` : "") +
       (summary.badLines.length ? `, ${summary.badLines.length} bad line${summary.badLines.length === 1 ? "" : "s"}` : "") +
       (summary.duplicates ? ` (${summary.duplicates} duplicate line${summary.duplicates === 1 ? "" : "s"} ignored)` : "") +
       ".",
@@ -88,23 +91,33 @@ export function formatSummary(summary: RunSummary, linksFileName = "links.txt"):
   return `${lines.join("\n")}\n`;
 }
 
-/** The summary as Markdown, for $GITHUB_STEP_SUMMARY. */
+/**
+ * The summary as Markdown, for $GITHUB_STEP_SUMMARY. URLs and line text are code spans (never live links or
+ * markup); reasons are each code's fixed sentence, never a message a server could have chosen.
+ */
 export function formatMarkdownSummary(summary: RunSummary): string {
   const lines = [
     "### Archive run",
     "",
-    "| captured | unchanged | already cached | failed | bad lines |",
-    "| --- | --- | --- | --- | --- |",
-    `| ${summary.captured} | ${summary.unchanged} | ${summary.alreadyCached} | ${summary.failed} | ${summary.badLines.length} |`,
+    "| captured | unchanged | already cached | failed | left for the next run | bad lines |",
+    "| --- | --- | --- | --- | --- | --- |",
+    `| ${summary.captured} | ${summary.unchanged} | ${summary.alreadyCached} | ${summary.failed} | ${summary.deferred} | ${summary.badLines.length} |`,
   ];
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
   if (summary.failures.length) {
     lines.push("", "| line | URL | reason |", "| --- | --- | --- |");
-    for (const f of summary.failures) lines.push(`| ${f.link.line} | ${cell(f.link.url)} | ${cell(`${f.code}: ${f.reason}`)} |`);
+    for (const f of summary.failures) lines.push(`| ${f.link.line} | ${codeSpan(f.link.url)} | ${f.code}: ${f.publicReason ?? ""} |`);
   }
   if (summary.badLines.length) {
     lines.push("", "| line | text | problem |", "| --- | --- | --- |");
-    for (const p of summary.badLines) lines.push(`| ${p.line} | ${cell(p.text)} | ${cell(p.reason)} |`);
+    for (const p of summary.badLines) lines.push(`| ${p.line} | ${codeSpan(p.text)} | ${codeSpan(p.reason)} |`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Text as an inline code span in a table cell: a fence longer than any backtick run inside, pipes escaped, one line. */
+function codeSpan(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 300);
+  const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence} ${flat.replace(/\|/g, "\\|")} ${fence}`;
 }

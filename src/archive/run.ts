@@ -34,6 +34,8 @@ export interface RunSummary {
   /** Already in the cache and not refreshed. */
   alreadyCached: number;
   failed: number;
+  /** Not captured because the run's time limit came first; the next run tries them. */
+  deferred: number;
   badLines: LinkProblem[];
   duplicates: number;
   failures: CaptureResult[];
@@ -49,6 +51,8 @@ export interface RunOptions {
   now?: () => Date;
   /** Where the run counts what it did; a new sink by default, returned in the summary either way. */
   metrics?: RunMetrics;
+  /** Stops the run as its time limit would (a signal from the caller, e.g. on SIGTERM). */
+  signal?: AbortSignal;
 }
 
 export async function archiveLinks(config: ArchiveConfig, options: RunOptions = {}): Promise<RunSummary> {
@@ -89,10 +93,17 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
       metrics,
     };
     const limit = pLimit(config.concurrency);
+    // The run's own time limit, well inside the CI job's: when it comes, captures in flight stop and the links not
+    // captured yet are left for the next run, so the run ends by itself and its captures and records are committed.
+    const runEnd = new AbortController();
+    if (options.signal) options.signal.addEventListener("abort", () => runEnd.abort(), { once: true });
+    const runTimer = config.runTimeoutMs > 0 ? setTimeout(() => runEnd.abort(), config.runTimeoutMs) : undefined;
+    ctx.signal = runEnd.signal;
     try {
       const done = await Promise.all(
         toCapture.map((link) =>
-          limit(async () => {
+          limit(async (): Promise<CaptureResult> => {
+            if (runEnd.signal.aborted) return { link, outcome: "deferred" };
             reporter?.linkStarted(link);
             const result = await captureLink(link, ctx);
             reporter?.linkDone(result);
@@ -105,6 +116,7 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
       );
       results.push(...done);
     } finally {
+      clearTimeout(runTimer);
       await extractor.close();
       if (!options.fetcher) await fetcher.close();
     }
@@ -120,6 +132,7 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
     unchanged: results.filter((r) => r.outcome === "unchanged").length,
     alreadyCached: results.filter((r) => r.outcome === "skipped").length,
     failed: failures.length,
+    deferred: results.filter((r) => r.outcome === "deferred").length,
     badLines: parsed.problems,
     duplicates: parsed.duplicates,
     failures,
@@ -131,7 +144,7 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
   return summary;
 }
 
-/** 0: every link captured or already cached; 1: some links or lines failed. (2, usage, is the CLI's.) */
+/** 0: every link captured or already cached; 1: some links or lines failed or were left for the next run. (2, usage, is the CLI's.) */
 export function exitCodeOf(summary: RunSummary): 0 | 1 {
-  return summary.failed > 0 || summary.badLines.length > 0 ? 1 : 0;
+  return summary.failed > 0 || summary.deferred > 0 || summary.badLines.length > 0 ? 1 : 0;
 }

@@ -125,6 +125,15 @@ export interface ImageLimits {
 
 export type ProgressMode = "bar" | "lines" | "quiet";
 
+export interface CaptureLimits {
+  /** Wall-clock time of one capture, from the first request to the stored folder. */
+  timeoutMs: number;
+  /** Images one capture fetches at most; the others keep their alt text. */
+  maxImages: number;
+  /** Bytes one capture folder may hold: its images, its file, its index.html. */
+  maxBytes: number;
+}
+
 export interface ArchiveConfig {
   linksFile: string;
   cacheDir: string;
@@ -139,19 +148,26 @@ export interface ArchiveConfig {
   archiver: string;
   fetch: FetchLimits;
   images: ImageLimits;
+  /** Bounds on one capture as a whole: every fetch, the parse and every image within them. */
+  capture: CaptureLimits;
+  /** The whole run ends by then (0: no limit): links not captured by then are left for the next run. */
+  runTimeoutMs: number;
   shard: { index: number; count: number } | undefined;
   progress: ProgressMode;
 }
 
-export type LinkOutcome = "captured" | "unchanged" | "skipped" | "failed";
+/** deferred: not captured because the run's time limit came first; the next run tries it (nothing is recorded). */
+export type LinkOutcome = "captured" | "unchanged" | "skipped" | "failed" | "deferred";
 
 /** The result of one link in a run; the summary and exit code come from these. */
 export interface CaptureResult {
   link: Link;
   outcome: LinkOutcome;
-  /** For failed: the stable error code and message. */
+  /** For failed: the stable error code and message (the message may quote what a server sent: logs only). */
   code?: string;
   reason?: string;
+  /** For failed: the code's fixed sentence, safe to publish (failure records, commit messages, job summaries). */
+  publicReason?: string;
   /** For failed refreshes: the previous capture was kept. */
   keptPrevious?: boolean;
   kind?: CaptureKind;

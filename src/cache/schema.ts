@@ -9,6 +9,16 @@ import { CAPTURE_KINDS as KINDS, type CaptureKind, type CaptureMeta, type Failur
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
+/**
+ * How long each text field is written (the archiver cuts to these): a title from a stranger's page is shown on the
+ * capture page, the index, the feed, archive.json and the search metadata, so it must not be megabytes.
+ */
+export const FIELD_MAX_CHARS = { title: 300, byline: 200, site_name: 200, lang: 35, excerpt: 400, content_type: 200, archiver: 100 } as const;
+/** Longer than any capture this archiver writes: a field past it was planted, and its capture is left out. */
+const TEXT_HARD_MAX_CHARS = 10_000;
+/** URLs: links.txt accepts 8,192 characters; a redirect may add some. */
+const URL_HARD_MAX_CHARS = 16_384;
+
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -30,20 +40,28 @@ class FieldReader {
     this.data = data;
   }
 
-  string(key: string, check?: (v: string) => boolean, hint = "a string"): string {
+  string(key: string, check?: (v: string) => boolean, hint = "a string", max = TEXT_HARD_MAX_CHARS): string {
     const v = this.data[key];
     if (typeof v !== "string" || (check && !check(v))) {
       this.errors.push(v === undefined || v === null ? `"${key}" is missing` : `"${key}" must be ${hint}`);
       return "";
     }
+    if (v.length > max) {
+      this.errors.push(`"${key}" is ${v.length} characters long, more than the ${max} a capture may have`);
+      return "";
+    }
     return v;
   }
 
-  optionalString(key: string, check?: (v: string) => boolean, hint = "a string"): string | undefined {
+  optionalString(key: string, check?: (v: string) => boolean, hint = "a string", max = TEXT_HARD_MAX_CHARS): string | undefined {
     const v = this.data[key];
     if (v === undefined || v === null || v === "") return undefined;
     if (typeof v !== "string" || (check && !check(v))) {
       this.errors.push(`"${key}" must be ${hint}`);
+      return undefined;
+    }
+    if (v.length > max) {
+      this.errors.push(`"${key}" is ${v.length} characters long, more than the ${max} a capture may have`);
       return undefined;
     }
     return v;
@@ -67,7 +85,7 @@ export function checkCaptureMeta(data: unknown, folder: string): Checked<Capture
   }
   const r = new FieldReader(data as Record<string, unknown>);
   const title = r.string("title");
-  const url = r.string("url", isHttpUrl, "an absolute http(s) URL");
+  const url = r.string("url", isHttpUrl, "an absolute http(s) URL", URL_HARD_MAX_CHARS);
   const hash_url = r.string("hash_url", (v) => HASH.test(v), "32 lower-case hex digits");
   if (hash_url && hash_url !== folder) r.errors.push(`"hash_url" ${hash_url} does not match its folder name`);
   if (hash_url && url && hashUrl(url) !== hash_url) r.errors.push(`"hash_url" is not md5 of "url"`);
@@ -86,7 +104,8 @@ export function checkCaptureMeta(data: unknown, folder: string): Checked<Capture
     url,
     hash_url,
     archived_at,
-    final_url: r.optionalString("final_url") ?? url,
+    // Shown as a link on the capture page: like url, only http(s).
+    final_url: r.optionalString("final_url", isHttpUrl, "an absolute http(s) URL", URL_HARD_MAX_CHARS) ?? url,
     status: (status ?? "captured") as "captured",
     kind,
     content_type: r.optionalString("content_type") ?? "",
@@ -101,6 +120,8 @@ export function checkCaptureMeta(data: unknown, folder: string): Checked<Capture
     file,
     images: r.count("images", false),
     images_failed: r.count("images_failed", false),
+    images_dropped: r.count("images_dropped", false),
+    images_dropped_reason: r.optionalString("images_dropped_reason"),
     content_sha256: r.optionalString("content_sha256") ?? "",
     archiver: r.optionalString("archiver") ?? "",
   };
@@ -113,7 +134,7 @@ export function checkFailureRecord(data: unknown): Checked<FailureRecord> {
   }
   const r = new FieldReader(data as Record<string, unknown>);
   const value: FailureRecord = {
-    url: r.string("url"),
+    url: r.string("url", isHttpUrl, "an absolute http(s) URL", URL_HARD_MAX_CHARS),
     hash_url: r.string("hash_url", (v) => HASH.test(v), "32 lower-case hex digits"),
     line: r.count("line", false),
     code: r.optionalString("code") ?? "",

@@ -33,6 +33,9 @@ export interface CaptureMeta {
   /** Images found in the article, and how many of them could not be stored. */
   images: number;
   images_failed: number;
+  /** Images not attempted because the capture's budget ran out (count, time or bytes), and which limit it was. */
+  images_dropped?: number;
+  images_dropped_reason?: string;
   /** sha256 of the stored body, so a refresh can tell "unchanged" from "changed". */
   content_sha256: string;
   archiver: string;

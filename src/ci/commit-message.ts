@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { RunSummary } from "../archive/run.ts";
+import { publicReason, statusIn } from "../cache/reasons.ts";
 
 /** What `--summary FILE` writes: the run summary without the per-link results. */
 export type ArchiveSummary = Omit<RunSummary, "results">;
@@ -38,35 +39,47 @@ export function commitSubject(summary: Partial<ArchiveSummary> | undefined, opti
   const parts = [`${summary.captured ?? 0} captured`];
   if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`);
   if (summary.failed) parts.push(`${summary.failed} failed`);
+  if (summary.deferred) parts.push(`${summary.deferred} left for the next run`);
   const bad = summary.badLines?.length ?? 0;
   if (bad) parts.push(plural(bad, "bad line"));
   return `${prefix}: ${parts.join(", ")}`;
 }
 
+/**
+ * The message the bot pushes. The summary comes from the job that parsed strangers' pages, so nothing in it is taken
+ * as text: a failure shows its URL only if it is a plain http(s) URL, its code only if it is one, and the code's fixed
+ * sentence (cache/reasons.ts), never a message a server could have chosen ("Fixes #1" would close an issue).
+ */
 export function commitMessage(summary: Partial<ArchiveSummary> | undefined, options: MessageOptions = {}): string {
   const max = options.maxFailuresListed ?? 20;
   const lines = [commitSubject(summary, options), ""];
-  const failures = summary?.failures ?? [];
+  const failures = Array.isArray(summary?.failures) ? summary.failures : [];
   if (failures.length) {
     lines.push("Failed (recorded in cache/_failures/; the next run tries them again):");
     for (const f of failures.slice(0, max)) {
-      const why = [f.code, f.reason].filter(Boolean).join(": ");
-      const kept = f.keptPrevious ? " (kept the previous capture)" : "";
-      lines.push(`- ${oneLine(f.link.url)} (line ${f.link.line}): ${oneLine(why || "unknown reason")}${kept}`);
+      const code = typeof f?.code === "string" && /^ARCHIVE_[A-Z_]{1,40}$/.test(f.code) ? f.code : "ARCHIVE_INTERNAL";
+      const status = statusIn(String(f?.publicReason ?? f?.reason ?? ""));
+      const line = Number.isInteger(f?.link?.line) ? ` (line ${f.link.line})` : "";
+      const kept = f?.keptPrevious === true ? " (kept the previous capture)" : "";
+      lines.push(`- ${plainUrl(f?.link?.url)}${line}: ${code}: ${publicReason(code, status)}${kept}`);
     }
     if (failures.length > max) lines.push(`- … and ${failures.length - max} more`);
     lines.push("");
   }
-  const badLines = summary?.badLines ?? [];
+  const badLines = Array.isArray(summary?.badLines) ? summary.badLines : [];
   if (badLines.length) {
-    const file = summary?.linksFile ?? "links.txt";
-    lines.push(`Lines of ${file} that are not links:`);
-    for (const p of badLines.slice(0, max)) lines.push(`- ${file}:${p.line}: ${oneLine(p.text, 120)}: ${oneLine(p.reason)}`);
-    if (badLines.length > max) lines.push(`- … and ${badLines.length - max} more`);
+    lines.push("Lines of links.txt that are not usable links (the run's log says why):");
+    lines.push(`- line${badLines.length === 1 ? "" : "s"} ${badLines.slice(0, max).map((p) => (Number.isInteger(p?.line) ? p.line : "?")).join(", ")}${badLines.length > max ? `, and ${badLines.length - max} more` : ""}`);
     lines.push("");
   }
   lines.push(SKIP_CI);
   return `${lines.join("\n")}\n`;
+}
+
+/** A failed link's URL as it may appear in a commit: an http(s) URL without spaces, cut to 300 characters. */
+function plainUrl(value: unknown): string {
+  if (typeof value !== "string" || value.length > 8192 || /[\s\u0000-\u001f\u007f]/.test(value) || !/^https?:\/\//i.test(value)) return "(a link)";
+  return oneLine(value);
 }
 
 /** Reads a summary file; a missing or unreadable one gives undefined (the message then says "update captures"). */

@@ -11,6 +11,7 @@ import { domainToUnicode } from "node:url";
 import { captureBodyOf } from "../cache/capture-file.ts";
 import { describeKind } from "../cache/files.ts";
 import { readFailures } from "../cache/failures.ts";
+import { publicReason, statusIn } from "../cache/reasons.ts";
 import { CAPTURE_KEY as HASH, FAILURES_DIR, IMAGE_FILE, SERVABLE_EXTENSIONS } from "../cache/layout.ts";
 import { readCapture } from "../cache/store.ts";
 import { listEntries } from "../cache/files.ts";
@@ -120,7 +121,11 @@ async function loadCapture(cacheDir: string, name: string, where: string): Promi
 
 async function loadFailures(cacheDir: string, label: string): Promise<{ failures: FailureRecord[]; problems: ArchiveProblem[] }> {
   const { failures, problems } = await readFailures(cacheDir);
-  return { failures, problems: problems.map((problem) => ({ where: `${label}/${FAILURES_DIR}/${problem.name}`, reason: problem.reason })) };
+  return {
+    // Shown on a public page: the code's fixed sentence, whatever the record says (an older record may quote a server).
+    failures: failures.map((record) => ({ ...record, reason: publicReason(record.code, statusIn(record.reason)) })),
+    problems: problems.map((problem) => ({ where: `${label}/${FAILURES_DIR}/${problem.name}`, reason: problem.reason })),
+  };
 }
 
 /** Newest first; ties broken by hash so two builds of the same cache are identical. */

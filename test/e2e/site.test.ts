@@ -81,7 +81,9 @@ describe("index and listing pages", () => {
     const kept = await page.getAttribute("table.failures a:text('earlier capture kept')", "href");
     await close();
     expect(rows).toHaveLength(2);
-    expect(rows.join()).toContain("HTTP 404 Not Found <after 2 redirects>");
+    // The record quotes the server; the public page says only the code's own sentence.
+    expect(rows.join()).toContain("the server answered HTTP 404 (the page is gone)");
+    expect(rows.join()).not.toContain("after 2 redirects");
     expect(rows.join()).toContain("https://gone.example/dead-link");
     expect(kept).toBe(`/archive/${hashOf("wikipedia")}/`);
   });

@@ -396,6 +396,7 @@ const summary = (over: Partial<ArchiveSummary> = {}): ArchiveSummary => ({
   unchanged: 0,
   alreadyCached: 1,
   failed: 1,
+  deferred: 0,
   badLines: [],
   duplicates: 0,
   failures: [
@@ -427,21 +428,41 @@ describe("commit-message.ts", () => {
     const lines = message.trimEnd().split("\n");
     expect(lines[0]).toBe("archive: 3 captured, 1 failed");
     expect(lines[1]).toBe("");
-    expect(message).toContain("- https://example.org/gone (line 14): ARCHIVE_HTTP_STATUS: HTTP 404 Not Found");
+    expect(message).toContain("- https://example.org/gone (line 14): ARCHIVE_HTTP_STATUS: the server answered HTTP 404 (the page is gone)");
     expect(lines.at(-1)).toBe(SKIP_CI);
   });
 
-  it("keeps a stranger's error text on one line, and counts failures past the limit", () => {
+  it("keeps a stranger's error text out of the message, and counts failures past the limit", () => {
     const many = Array.from({ length: 25 }, (_, i) => ({
       link: { url: `https://example.org/${i}`, hash: "b".repeat(32), line: i + 1 },
       outcome: "failed" as const,
-      code: "ARCHIVE_FETCH",
+      code: "ARCHIVE_NETWORK",
       reason: "line one\nline two\u0007",
     }));
     const message = commitMessage(summary({ failed: 25, failures: many }));
-    expect(message).toContain("ARCHIVE_FETCH: line one line two\n");
+    expect(message).toContain("ARCHIVE_NETWORK: the connection failed\n");
+    expect(message).not.toContain("line one");
     expect(message).toContain("- … and 5 more");
     expect(message.split("\n").filter((l) => l.startsWith("- https://"))).toHaveLength(20);
+  });
+
+  it("cannot be made to close an issue or reference another repository by a server's Content-Type of \"Fixes #1\"", () => {
+    const hostile = {
+      link: { url: "https://evil.example/page", hash: "c".repeat(32), line: 3 },
+      outcome: "failed" as const,
+      code: "ARCHIVE_UNSUPPORTED_TYPE",
+      reason: "https://evil.example/page is Fixes #1 owner/repo#2 [x](https://evil.example/), which is not archived",
+      publicReason: "Fixes #1",
+    };
+    // A summary forged by a compromised archive job: a code that is not one, a URL that is text.
+    const forged = { ...hostile, link: { url: "Closes #3", hash: "d".repeat(32), line: 4 }, code: "Resolves #4" };
+    const message = commitMessage(summary({ failed: 2, failures: [hostile, forged], badLines: [{ line: 7, text: "Fixes #5", reason: "Fixes #6" }] }));
+    expect(message).not.toMatch(/(fix|fixes|fixed|close|closes|closed|resolve|resolves|resolved) #\d/i);
+    expect(message).not.toMatch(/[\w.-]+\/[\w.-]+#\d/);
+    expect(message).not.toContain("](");
+    expect(message).toContain("- https://evil.example/page (line 3): ARCHIVE_UNSUPPORTED_TYPE: it is not a kind of document the archiver keeps");
+    expect(message).toContain("- (a link) (line 4): ARCHIVE_INTERNAL: an unexpected error in the archiver");
+    expect(message).toContain("- line 7");
   });
 });
 

@@ -8,7 +8,14 @@ import type { CaptureResult } from "../../src/archive/types.ts";
 
 const link = (url: string, line: number) => ({ url, hash: hashUrl(url), line });
 const ok: CaptureResult = { link: link("https://a.example/", 1), outcome: "captured", kind: "article" };
-const bad: CaptureResult = { link: link("https://b.example/x|y", 3), outcome: "failed", code: "ARCHIVE_HTTP_STATUS", reason: "https://b.example/x|y answered 404 Not Found", keptPrevious: true };
+const bad: CaptureResult = {
+  link: link("https://b.example/x|y", 3),
+  outcome: "failed",
+  code: "ARCHIVE_HTTP_STATUS",
+  reason: "https://b.example/x|y answered 404 Not Found",
+  publicReason: "the server answered HTTP 404 (the page is gone)",
+  keptPrevious: true,
+};
 const summary: RunSummary = {
   linksFile: "links.txt",
   total: 2,
@@ -16,6 +23,7 @@ const summary: RunSummary = {
   unchanged: 0,
   alreadyCached: 0,
   failed: 1,
+  deferred: 0,
   badLines: [{ line: 2, text: "htp://x", reason: 'is not an http(s) URL (scheme "htp")' }],
   duplicates: 0,
   failures: [bad],
@@ -76,9 +84,25 @@ describe("the reporter", () => {
     expect(text().startsWith("Done in")).toBe(true);
   });
 
-  it("writes a Markdown summary whose table cells cannot be broken by a URL", () => {
+  it("writes a Markdown summary whose table cells cannot be broken by a URL, and whose reasons are the codes' own", () => {
     const md = formatMarkdownSummary(summary);
-    expect(md).toContain("| 1 | 0 | 0 | 1 | 1 |");
-    expect(md).toContain("| 3 | https://b.example/x\\|y | ARCHIVE_HTTP_STATUS: https://b.example/x\\|y answered 404 Not Found |");
+    expect(md).toContain("| 1 | 0 | 0 | 1 | 0 | 1 |");
+    expect(md).toContain("| 3 | ` https://b.example/x\\|y ` | ARCHIVE_HTTP_STATUS: the server answered HTTP 404 (the page is gone) |");
+  });
+
+  it("never puts a server's words into the Markdown summary as live Markdown (a Content-Type of [x](https://evil))", () => {
+    const hostile: CaptureResult = {
+      link: link("https://c.example/`x`", 4),
+      outcome: "failed",
+      code: "ARCHIVE_UNSUPPORTED_TYPE",
+      reason: "https://c.example/ is [click](https://evil.example/) fixes #1, which is not archived",
+      publicReason: "it is not a kind of document the archiver keeps (HTML, text, PDF or image)",
+    };
+    const md = formatMarkdownSummary({ ...summary, failures: [hostile], badLines: [{ line: 9, text: "[x](https://evil.example/)", reason: "is not an absolute URL" }] });
+    expect(md).not.toContain("[click](");
+    expect(md).not.toMatch(/fixes #1/i);
+    expect(md).toContain("| 4 | `` https://c.example/`x` `` | ARCHIVE_UNSUPPORTED_TYPE: it is not a kind of document");
+    // A line of links.txt is shown, but as code: never a live link.
+    expect(md).toContain("| 9 | ` [x](https://evil.example/) ` |");
   });
 });

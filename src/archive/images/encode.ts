@@ -5,7 +5,7 @@
  * Runs on the main thread only (the extraction workers never import this module).
  */
 import { createHash } from "node:crypto";
-import { copyFile } from "node:fs/promises";
+import { copyFile, lstat } from "node:fs/promises";
 import sharp, { type Metadata } from "sharp";
 import { FetchTimeoutError, ImageError, TooLargeError, UnsupportedTypeError } from "../errors.ts";
 import { messageOf } from "../../util/error.ts";
@@ -190,15 +190,27 @@ export function encodeShared(
 }
 
 /** Copies the previous capture's file for this content hash; returns its size, or undefined to encode afresh. */
-export async function reuse(from: string, to: string): Promise<{ width: number; height: number } | undefined> {
+export async function reuse(from: string, to: string, spend: (bytes: number) => void = () => {}): Promise<{ width: number; height: number } | undefined> {
+  let width: number | undefined;
+  let height: number | undefined;
+  let size: number;
   try {
-    const { width, height } = await sharp(from).metadata();
-    if (!width || !height) return undefined;
-    await copyFile(from, to);
-    return { width, height };
+    // A link planted in the previous capture would copy whatever it points at into this one: regular files only.
+    const info = await lstat(from);
+    if (!info.isFile()) return undefined;
+    size = info.size;
+    ({ width, height } = await sharp(from).metadata());
   } catch {
     return undefined;
   }
+  if (!width || !height) return undefined;
+  spend(size);
+  try {
+    await copyFile(from, to);
+  } catch {
+    return undefined;
+  }
+  return { width, height };
 }
 
 /** data: image URLs are decoded here, never fetched; the byte cap is checked before decoding. */

@@ -3,15 +3,14 @@
  * threads, so a run uses every core while the main thread fetches, encodes images (sharp runs on libuv's threads) and
  * sanitizes. Input: page bytes, charset, final URL. Output: the Article (with its image plan when asked, so the main
  * thread parses no HTML), or the stage's ArchiveError rebuilt with its class and code. Workers start on the first
- * page, not before (a rerun with nothing new starts none), one page each at a time; close() stops them. With size 0
- * the work runs on the calling thread.
+ * page, not before (a rerun with nothing new starts none), one page each at a time; close() stops them.
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { decodeHtml } from "./decode.ts";
 import { InternalError, ParseError, reviveArchiveError, type ArchiveErrorCode } from "../errors.ts";
-import { extractArticle, type ExtractedArticle, type ExtractOptions } from "./extract.ts";
+import type { ExtractedArticle, ExtractOptions } from "./extract.ts";
+import { untilAborted } from "../../util/abort.ts";
 import { PARSE_TIMEOUT_MS, WORKER_YOUNG_GENERATION_MB } from "../limits.ts";
 import { createMetrics, type RunMetrics } from "../metrics.ts";
 
@@ -29,7 +28,8 @@ export type ExtractReply =
 
 export interface ExtractPool {
   /** With options.imageMaxWidth, the article comes with its image plan (extract.ts). */
-  extract(body: Buffer, charset: string | undefined, url: string, options?: ExtractOptions): Promise<ExtractedArticle>;
+  /** `signal` stops the wait (a capture out of time): the worker finishes the page or its own timeout ends it. */
+  extract(body: Buffer, charset: string | undefined, url: string, options?: ExtractOptions, signal?: AbortSignal): Promise<ExtractedArticle>;
   close(): Promise<void>;
 }
 
@@ -38,15 +38,8 @@ export function createExtractPool(
   size: number,
   { timeoutMs = PARSE_TIMEOUT_MS, metrics = createMetrics() }: { timeoutMs?: number; metrics?: RunMetrics } = {},
 ): ExtractPool {
-  if (size <= 0) {
-    return {
-      extract: async (body, charset, url, options = {}) => {
-        metrics.pagesParsed += 1;
-        return extractArticle(decodeHtml(body, charset).html, url, options);
-      },
-      close: async () => {},
-    };
-  }
+  // Parsing on the calling thread would have no time limit (jsdom and Readability are synchronous): always a worker.
+  size = Math.max(1, size);
 
   interface Pending {
     task: ExtractTask;
@@ -125,13 +118,16 @@ export function createExtractPool(
   };
 
   return {
-    extract(body, charset, url, options = {}) {
+    extract(body, charset, url, options = {}, signal) {
       if (closed) return Promise.reject(new InternalError("The extraction pool is closed"));
-      return new Promise<ExtractedArticle>((resolve, reject) => {
+      const parsed = new Promise<ExtractedArticle>((resolve, reject) => {
         // A copy goes to the worker; the fetched Buffer may be a view of a larger pooled one, so it is not transferred.
         queue.push({ task: { id: nextId++, body: new Uint8Array(body), charset, url, options }, resolve, reject });
         dispatch();
       });
+      if (!signal) return parsed;
+      parsed.catch(() => {}); // nobody waits for it once the signal has fired
+      return untilAborted(parsed, signal);
     },
     async close() {
       closed = true;

@@ -8,8 +8,8 @@ import type { RenderContext, RenderedBody } from "./body.ts";
 
 const ACCEPT_IMAGE = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8";
 
-export async function renderArticle({ page, workDir, config, fetcher, extractor, images, reuseDir, metrics }: RenderContext): Promise<RenderedBody> {
-  const article = await extractor.extract(page.body, page.charset, page.finalUrl, { imageMaxWidth: config.images.maxWidth });
+export async function renderArticle({ page, workDir, config, fetcher, extractor, images, reuseDir, metrics, signal, imageBudget }: RenderContext): Promise<RenderedBody> {
+  const article = await extractor.extract(page.body, page.charset, page.finalUrl, { imageMaxWidth: config.images.maxWidth }, signal);
   // Planned in the worker, so this thread parses no HTML.
   const plan = article.imagePlan;
   if (!plan) throw new Error(`The parse of ${page.finalUrl} came back without its image plan`);
@@ -19,6 +19,7 @@ export async function renderArticle({ page, workDir, config, fetcher, extractor,
     reuseDir,
     encoded: images,
     metrics,
+    budget: imageBudget,
     download: async (url, signal) => {
       const image = await fetcher.fetch(url, { accept: ACCEPT_IMAGE, maxBytes: config.images.maxBytes, totalTimeoutMs: config.images.timeoutMs, signal });
       return { body: image.body };
@@ -36,5 +37,7 @@ export async function renderArticle({ page, workDir, config, fetcher, extractor,
     publishedAt: article.publishedTime,
     images: localized.images,
     imagesFailed: localized.failed,
+    imagesDropped: localized.dropped,
+    imagesDroppedReason: localized.droppedReason,
   };
 }

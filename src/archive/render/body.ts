@@ -4,6 +4,7 @@
  * ArchiveBox's one-extractor-a-file shape; capture.ts chooses by what sniff.ts finds.
  */
 import type { EncodedImageCache } from "../images/encode.ts";
+import type { ImageBudget } from "../images/localize.ts";
 import type { RunMetrics } from "../metrics.ts";
 import type { ExtractPool } from "../parse/pool.ts";
 import type { CaptureKind } from "../../cache/types.ts";
@@ -25,6 +26,9 @@ export interface RenderedBody {
   /** Images found in the article, and how many of them could not be stored. */
   images: number;
   imagesFailed: number;
+  /** Images dropped because the capture's budget ran out, and which bound it was. */
+  imagesDropped?: number | undefined;
+  imagesDroppedReason?: string | undefined;
 }
 
 export interface RenderContext {
@@ -41,6 +45,10 @@ export interface RenderContext {
   /** The previous capture's folder, whose images (named by content) are copied rather than encoded again. */
   reuseDir?: string | undefined;
   metrics?: RunMetrics | undefined;
+  /** The capture's deadline (and the run's): every fetch and the parse stop when it aborts. */
+  signal?: AbortSignal | undefined;
+  /** What the capture lets its images use. */
+  imageBudget?: ImageBudget | undefined;
 }
 
 /** The last path segment of a URL, decoded, or its host: the name a file capture is shown under. */
