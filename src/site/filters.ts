@@ -8,6 +8,7 @@ import { contentSecurityPolicy, type PageKind } from "./csp.ts";
 import { readCaptureBody, type Capture } from "./data.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { escapeHtml } from "../util/html.ts";
+import { withoutForbiddenCharacters } from "../util/text.ts";
 
 const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
@@ -63,6 +64,8 @@ export function siteFilters(site: SiteConfig): Record<string, (...args: never[])
     readableDate,
     waybackUrl,
     fileSize: formatBytes,
+    // feed.xml: characters XML 1.0 forbids (a capture written before they were stripped may hold some) are left out.
+    xmlText: (value: unknown) => withoutForbiddenCharacters(String(value ?? "")),
     csp: (kind: PageKind) => contentSecurityPolicy(kind),
     captureBody: (capture: Capture) => readCaptureBody(capture),
     citationHtml: (capture: Capture) => citationHtml(site, capture),

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite, type BuildSummary } from "../../src/site/build.ts";
 import { resolveSiteConfig } from "../../src/site/config.ts";
@@ -112,6 +113,22 @@ describe("building the site", () => {
       if (!file.endsWith(".html") && !file.endsWith(".xml") && !file.endsWith(".json")) continue;
       expect(await readFile(path.join(out, file), "utf8"), file).not.toContain("TOP SECRET");
     }
+  });
+
+  test("a feed built from captures whose text holds characters XML forbids still parses as XML", async () => {
+    const cache = path.join(tmp, "cache-control");
+    const out = path.join(tmp, "_site-control");
+    // As a capture written before control characters were stripped at capture time would hold them.
+    const url = "https://example.com/control";
+    await mkdir(path.join(cache, hashUrl(url)), { recursive: true });
+    const fields = { title: "Hello\u0001World\uFFFE", byline: "Bob\u000BSmith", excerpt: "bell\u0007 and \u001b[31m escape" };
+    await writeFile(path.join(cache, hashUrl(url), "index.html"), renderCaptureFile(fixtureMeta(url, fields), "<p>words</p>"));
+    await buildSite({ cacheDir: cache, outDir: out, site: resolveSiteConfig({}), search: false });
+    const feed = await readFile(path.join(out, "feed.xml"), "utf8");
+    // jsdom parses application/xml with saxes, a conforming XML parser: it throws on a character XML 1.0 forbids.
+    const document = new JSDOM(feed, { contentType: "application/xml" }).window.document;
+    expect(document.querySelector("entry > title")?.textContent).toBe("HelloWorld");
+    expect(document.querySelector("entry > author > name")?.textContent).toBe("BobSmith");
   });
 
   test("titles that look like numbers, booleans or null stay strings and their captures stay on the site", async () => {
