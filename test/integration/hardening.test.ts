@@ -101,6 +101,73 @@ describe("a capture's budget", () => {
   }, 60_000);
 });
 
+describe("hosts that are down", () => {
+  const deadImages = (host: string) =>
+    `<!doctype html><html><head><title>Old article</title></head><body><article><h1>Old article</h1>${PARAGRAPHS}` +
+    Array.from({ length: 23 }, (_, i) => `<img src="http://${host}/img/${i}.jpg" alt="Figure ${i}">`).join("") +
+    "</article></body></html>";
+
+  async function archiveWith(page: string, lookup: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>, rememberDeadHosts = true) {
+    const route = `/old-${Math.random().toString(36).slice(2)}`;
+    server.route(route, (_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(page);
+    });
+    const ws = await makeWorkspace();
+    const url = server.url(route);
+    await ws.writeLinks([url]);
+    const config = ws.config(["--retries", "2"]);
+    const fetcher = createFetcher({ limits: config.fetch, userAgent: config.userAgent, allowPrivateNetwork: true, perHostConcurrency: 4, lookup, rememberDeadHosts });
+    try {
+      const summary = await archiveLinks(config, { fetcher });
+      return { summary, capture: await readCapture(ws.cacheDir, hashUrl(url)) };
+    } finally {
+      await fetcher.close();
+    }
+  }
+
+  it("asks once about a name that no longer resolves, and fails its other images at once", async () => {
+    const asked: string[] = [];
+    // A resolver that takes its time to say a name is gone, as real ones do.
+    const lookup = async (hostname: string) => {
+      asked.push(hostname);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+    };
+    const { summary, capture } = await archiveWith(deadImages("images.gone.example"), lookup);
+    expect(summary.captured).toBe(1);
+    expect(capture.meta).toMatchObject({ images: 23, images_failed: 23 });
+    expect(asked).toEqual(["images.gone.example"]);
+    expect(capture.html).toContain('alt="Figure 22"');
+  });
+
+  it("tries a host that refuses connections once, not once per image and retry", async () => {
+    const closed = await startServer();
+    const port = closed.port;
+    await closed.close();
+    const asked: string[] = [];
+    const lookup = async (hostname: string) => {
+      asked.push(hostname);
+      return [{ address: "127.0.0.1", family: 4 as const }];
+    };
+    const { capture } = await archiveWith(deadImages(`refusing.example:${port}`), lookup);
+    expect(capture.meta).toMatchObject({ images: 23, images_failed: 23 });
+    // Each connection attempt looks the name up: one attempt in all.
+    expect(asked).toEqual(["refusing.example"]);
+  });
+
+  it("asks about the name again and again when the memory of dead hosts is off (what the bench compares)", async () => {
+    let asked = 0;
+    const lookup = async (hostname: string) => {
+      asked += 1;
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+    };
+    await archiveWith(deadImages("other.gone.example"), lookup, false);
+    // Only questions asked at the same moment share an answer then.
+    expect(asked).toBeGreaterThanOrEqual(10);
+  });
+});
+
 describe("a run's time limit", () => {
   it("ends the run by itself, records nothing for the links it did not finish, and leaves them for the next run", async () => {
     const ws = await makeWorkspace();

@@ -27,7 +27,20 @@ export interface ConnectorOptions {
   extraCa?: string[];
 }
 
-export function createConnector({ connectTimeoutMs, blockedReason, resolve = systemLookup, extraCa }: ConnectorOptions): buildConnector.connector {
+export function createConnector({ connectTimeoutMs, blockedReason, resolve: lookup = systemLookup, extraCa }: ConnectorOptions): buildConnector.connector {
+  // One DNS question in flight per name: the images of one page on one host connect at once, and each asking the
+  // resolver (which may take seconds to say a name is gone) would wait the same wait side by side.
+  const inFlight = new Map<string, ReturnType<Resolve>>();
+  const resolve: Resolve = (hostname) => {
+    let pending = inFlight.get(hostname);
+    if (!pending) {
+      pending = lookup(hostname);
+      inFlight.set(hostname, pending);
+      const forget = () => inFlight.delete(hostname);
+      pending.then(forget, forget);
+    }
+    return pending;
+  };
   const checkedLookup = (
     hostname: string,
     lookupOptions: LookupOptions,

@@ -9,6 +9,7 @@ import { Agent } from "undici";
 import { isBlockedAddress, stripAddress } from "./address.ts";
 import { ACCEPT_ENCODING, contentCodings, readBody } from "./body.ts";
 import { createConnector } from "./connect.ts";
+import { DeadHosts } from "./dead-hosts.ts";
 import { Deadline } from "./deadline.ts";
 import { blockedError, describe, statusMessage, toFetchError } from "./failure.ts";
 import { discard, flattenHeaders, isHttp, parseContentType, withoutFragment } from "./http.ts";
@@ -52,10 +53,11 @@ export function createFetcher(options: FetcherOptions, seams: FetcherSeams = {})
     bodyTimeout: limits.bodyIdleTimeoutMs,
   });
   const hosts = new HostLimiter(Math.max(1, options.perHostConcurrency));
+  const deadHosts = options.rememberDeadHosts === false ? undefined : new DeadHosts();
 
   return {
     fetch: (url, request = {}) =>
-      fetchResource(url, request, { agent, hosts, limits, userAgent: options.userAgent, blockedReason }),
+      fetchResource(url, request, { agent, hosts, limits, userAgent: options.userAgent, blockedReason, deadHosts }),
     // destroy, not close: the end of a run must not wait for a server that is still dripping.
     close: () => agent.destroy(),
   };
@@ -165,6 +167,7 @@ async function hopWithRetries(target: URL, state: FetchState): Promise<HopOutcom
     try {
       return await hopOnce(target, state);
     } catch (error) {
+      state.context.deadHosts?.learn(target, error);
       const failure = toFetchError(error, target, state);
       if (!failure.retryable || state.retriesLeft <= 0 || state.signal.aborted) throw failure;
       const retryAfter = failure instanceof HttpStatusError ? failure.retryAfterMs : undefined;
@@ -188,6 +191,8 @@ async function hopWithRetries(target: URL, state: FetchState): Promise<HopOutcom
 async function hopOnce(target: URL, state: FetchState): Promise<HopOutcome> {
   const { context, signal, deadline } = state;
   checkLiteral(target, state);
+  const known = context.deadHosts?.check(target, state.url);
+  if (known) throw known;
 
   // Waiting for a polite slot is not the server's slowness: the total clock stops meanwhile.
   deadline.pause();

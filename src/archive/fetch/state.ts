@@ -1,6 +1,7 @@
 /** What one fetch carries from hop to hop: its own deadline, the redirect chain's request, the retry budget. */
 import type { Dispatcher } from "undici";
 import type { FetchLimits, FetchRequest } from "../types.ts";
+import type { DeadHosts } from "./dead-hosts.ts";
 import type { Deadline } from "./deadline.ts";
 import type { HostLimiter } from "./slots.ts";
 
@@ -11,6 +12,8 @@ export interface Context {
   limits: FetchLimits;
   userAgent: string;
   blockedReason: (address: string) => string | undefined;
+  /** Hosts this run has learned are down; undefined when the caller turned the memory off (the bench compares). */
+  deadHosts: DeadHosts | undefined;
 }
 
 export interface FetchState {
