@@ -48,6 +48,11 @@ export interface BenchResults {
   };
   rerun: ArchiveRunFigures & { processMs: number };
   noop: ArchiveRunFigures & { processMs: number };
+  /**
+   * (f) The fixture pages as they are, their own images on hosts that do not resolve (each name takes deadHosts.dnsDelayMs
+   * to come back as gone): the archiver with its memory of dead hosts, and without it.
+   */
+  deadHosts: { pages: number; dnsDelayMs: number; remembered: ArchiveRunFigures & { wallPerCpu: number }; forgotten: ArchiveRunFigures & { wallPerCpu: number } };
   build: (BuildFigures & { measured: true }) | { measured: false; reason: string };
   targets: Record<string, { target: string; value: number | null; met: boolean | null }>;
 }
@@ -111,7 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   log(`making ${options.pages} pages with images`);
   const workload = await prepareWorkload({ pages: options.pages, dir: options.workDir });
-  let baseline, archive, rerun, noop;
+  let baseline, archive, rerun, noop, deadHosts;
   try {
     const list = path.join(options.workDir, "pages.txt");
     await writeFile(list, `${workload.files.join("\n")}\n`);
@@ -139,6 +144,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     archive = { ...fastest(archives), roundsMs: archives.map((run) => run.result.wallMs) };
     log("(c) the archiver again, nothing new");
     rerun = await runChild<ArchiveRunFigures>(path.join(HERE, "archive-run.ts"), flags);
+    deadHosts = await benchDeadHosts(options, workload.urls);
   } finally {
     await workload.close();
   }
@@ -179,6 +185,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     },
     rerun: { ...rerun.result, processMs: rerun.processMs },
     noop: { ...noop.result, processMs: noop.processMs },
+    deadHosts,
     build,
     targets: {},
   };
@@ -191,6 +198,35 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   await mkdir(path.dirname(options.out), { recursive: true });
   await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`);
   return results;
+}
+
+/** How long a name that is gone takes to come back as gone, in part (f): a resolver's answer for a dead host. */
+const DEAD_HOST_DNS_DELAY_MS = 300;
+
+/**
+ * (f) The first (up to) 130 pages of the workload: besides the two photographs from the local server, each keeps the
+ * images it had on its real site, whose hosts do not resolve here, as an old article's often do not. Archived twice into empty caches, forgetting dead hosts and then
+ * remembering them; reported with wall time over CPU time, which stays near 1 when the run waits for nothing.
+ */
+async function benchDeadHosts(options: BenchOptions, urls: string[]): Promise<BenchResults["deadHosts"]> {
+  const dir = path.join(options.workDir, "dead-hosts");
+  await mkdir(dir, { recursive: true });
+  const pages = Math.min(urls.length, fixturePages().length);
+  const linksFile = path.join(dir, "links.txt");
+  await writeFile(linksFile, `${urls.slice(0, pages).join("\n")}\n`);
+  const run = async (remember: boolean) => {
+    const cacheDir = path.join(dir, remember ? "cache-remembered" : "cache-forgotten");
+    options.log(`(f) ${pages} pages whose images are on dead hosts, ${remember ? "remembering" : "forgetting"} dead hosts`);
+    const flags = ["--links", linksFile, "--cache", cacheDir, "--allow-private-network", "--progress", "quiet", "--dns-delay", String(DEAD_HOST_DNS_DELAY_MS)];
+    if (!remember) flags.push("--forget-dead-hosts");
+    if (options.workers !== undefined) flags.push("--workers", String(options.workers));
+    const { result } = await runChild<ArchiveRunFigures>(path.join(HERE, "archive-run.ts"), flags);
+    return { ...result, wallPerCpu: result.wallMs / result.cpuMs };
+  };
+  // The workload's server must be up: the pages come from it.
+  const forgotten = await run(false);
+  const remembered = await run(true);
+  return { pages, dnsDelayMs: DEAD_HOST_DNS_DELAY_MS, remembered, forgotten };
 }
 
 /** The run with the least wall time. */
@@ -234,6 +270,17 @@ export function formatResults(r: BenchResults): string {
       `${r.noop.pagesParsed} parsed, peak ${mb(r.noop.peakRssBytes)}; process ${ms(r.noop.processMs)}; target ≤ 1 s: ${r.targets.noopRerun?.met ? "met" : "NOT met"}`,
     ],
   ];
+  const d = r.deadHosts;
+  const deadRow = (label: string, run: typeof d.remembered): [string, string, string] => [
+    label,
+    ms(run.wallMs),
+    `CPU ${ms(run.cpuMs)}, wall/CPU ${run.wallPerCpu.toFixed(2)}; ${run.captured}/${run.links} captured, ${run.imagesFailed} images on dead hosts failed`,
+  ];
+  rows.push(
+    deadRow(`(f) dead image hosts, ${d.pages} pages`, d.remembered),
+    deadRow("    dead hosts not remembered", d.forgotten),
+    ["    ratio", (d.remembered.wallMs / d.forgotten.wallMs).toFixed(2), `wall time remembering / forgetting; each name takes ${d.dnsDelayMs} ms to come back as gone`],
+  );
   if (r.build.measured) {
     const b = r.build;
     rows.push(

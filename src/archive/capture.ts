@@ -116,7 +116,7 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
     await commitCapture(cacheDir, link.hash, workDir);
     workDir = undefined;
     await clearFailure(cacheDir, link.hash);
-    return { link, outcome: "captured", kind: body.kind, title: meta.title };
+    return { link, outcome: "captured", kind: body.kind, title: meta.title, imagesFailed: body.imagesFailed };
   } catch (thrown) {
     if (workDir) await discardWorkFolder(workDir).catch(() => undefined);
     // The run is ending: this link is left for the next run, with nothing recorded against it.

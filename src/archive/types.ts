@@ -177,5 +177,7 @@ export interface CaptureResult {
   /** For failed refreshes: the previous capture was kept. */
   keptPrevious?: boolean;
   kind?: CaptureKind;
+  /** For captured: images that could not be stored. */
+  imagesFailed?: number;
   title?: string;
 }

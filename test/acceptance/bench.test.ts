@@ -79,6 +79,16 @@ describe("npm run bench on a small workload", () => {
     expect(table).toContain("(d) build, 20 captures");
   });
 
+  it("archives the pages with dead image hosts twice, and the same images fail whether dead hosts are remembered or not", () => {
+    const { remembered, forgotten, pages } = results.deadHosts;
+    expect(pages).toBe(6);
+    for (const run of [remembered, forgotten]) expect(run).toMatchObject({ links: 6, captured: 6, failed: 0 });
+    // The same images fail either way: remembering changes when they fail, not whether.
+    expect(remembered.imagesFailed).toBe(forgotten.imagesFailed);
+    expect(remembered.imagesFailed).toBeGreaterThan(0);
+    expect(table).toContain("(f) dead image hosts, 6 pages");
+  });
+
   it("reruns without parsing a page or starting a worker, for the workload and for 1,000 cached links", () => {
     expect(results.rerun).toMatchObject({ links: 6, alreadyCached: 6, captured: 0, pagesParsed: 0, workersStarted: 0, imagesEncoded: 0 });
     expect(results.noop).toMatchObject({ links: 1000, alreadyCached: 1000, captured: 0, pagesParsed: 0, workersStarted: 0 });
