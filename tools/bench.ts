@@ -24,6 +24,7 @@ import { writeCachedLinks } from "./bench/noop.ts";
 import { fixturePages, prepareWorkload } from "./bench/workload.ts";
 import { isMain, runMain } from "../src/cli/run.ts";
 import { helpText, resolveOptions, type CommandSpec } from "../src/util/options.ts";
+import { folderBytes } from "../src/util/disk.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HERE = fileURLToPath(new URL("./bench/", import.meta.url));
@@ -45,6 +46,8 @@ export interface BenchResults {
     msPerPage: number;
     ratioToBaseline: number;
     imagesStored: number;
+    /** cache/ after the run over its captures: what one capture costs the repository. */
+    cacheBytesPerCapture: number;
   };
   rerun: ArchiveRunFigures & { processMs: number };
   noop: ArchiveRunFigures & { processMs: number };
@@ -182,6 +185,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       msPerPage: archive.result.wallMs / archive.result.links,
       ratioToBaseline: archive.result.wallMs / baseline.result.wallMs,
       imagesStored: stored,
+      cacheBytesPerCapture: (await folderBytes(path.join(options.workDir, "cache"))) / Math.max(1, archive.result.captured),
     },
     rerun: { ...rerun.result, processMs: rerun.processMs },
     noop: { ...noop.result, processMs: noop.processMs },
@@ -260,7 +264,7 @@ export function formatResults(r: BenchResults): string {
     [
       "(b) archive",
       `${ms(r.archive.wallMs)}  ${r.archive.pagesPerSecond.toFixed(1)} pages/s`,
-      `peak ${mb(r.archive.peakRssBytes)}, ${r.archive.captured}/${r.archive.links} captured, ${r.archive.workers} workers, ${r.archive.imagesEncoded} images encoded for ${r.archive.imagesStored} stored${rounds(r.archive.roundsMs)}`,
+      `peak ${mb(r.archive.peakRssBytes)}, ${r.archive.captured}/${r.archive.links} captured, ${r.archive.workers} workers, ${r.archive.imagesEncoded} images encoded for ${r.archive.imagesStored} stored, ${Math.round(r.archive.cacheBytesPerCapture / 1024)} KB a capture${rounds(r.archive.roundsMs)}`,
     ],
     ["    ratio to (a)", r.archive.ratioToBaseline.toFixed(2), `target ≤ 0.5: ${r.targets.archiveRatio?.met ? "met" : "NOT met"}`],
     ["(c) rerun, nothing new", ms(r.rerun.wallMs), `${r.rerun.alreadyCached} cached, ${r.rerun.pagesParsed} parsed, ${r.rerun.workersStarted} workers started; process ${ms(r.rerun.processMs)}`],
@@ -288,6 +292,7 @@ export function formatResults(r: BenchResults): string {
       ["    bare Eleventy + Pagefind", ms(b.bareMs), `peak ${mb(b.barePeakRssBytes)}`],
       ["    ratio", b.ratio.toFixed(2), `target ≤ 1.5: ${r.targets.buildRatio?.met ? "met" : "NOT met"}`],
       ["(e) rebuild, one capture added", ms(b.rebuildMs), `peak ${mb(b.rebuildPeakRssBytes)}`],
+      ["    site size", mb(b.siteBytes), `${Math.round(b.siteBytesPerCapture / 1024)} KB a capture (pages, search index, images) against Pages' 1 GB`],
     );
   } else {
     rows.push(["(d, e) build", "not measured", r.build.reason]);

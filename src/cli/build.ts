@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { buildSite, type BuildSummary } from "../site/build.ts";
+import { siteSizeReport } from "../site/size.ts";
 import { SITE_SETTINGS, siteConfigOf, type SiteConfig } from "../site/config.ts";
 import { readConfigFile } from "../util/config-file.ts";
 import { helpText, resolveOptions, UsageError, type CommandSpec } from "../util/options.ts";
@@ -46,11 +47,14 @@ export async function build(request: BuildRequest, io: CommandIo = processIo()):
   try {
     const summary = await buildSite(request);
     for (const problem of summary.problems) io.stderr.write(`warning: ${problem.where}: ${problem.reason} (left out of the site)\n`);
+    const size = siteSizeReport(summary.siteBytes);
     io.stdout.write(
       `Built ${path.relative(io.cwd, request.outDir) || request.outDir}/ in ${(summary.ms / 1000).toFixed(1)} s: ${summary.captures} captures, ${summary.failures} failures, ` +
         `${summary.pagesWritten} pages, ${summary.pagesIndexed} indexed for search ` +
-        `(${summary.searchPartitionsIndexed} of ${summary.searchPartitions} partitions indexed, the rest unchanged), under ${request.site.pathPrefix}\n`,
+        `(${summary.searchPartitionsIndexed} of ${summary.searchPartitions} partitions indexed, the rest unchanged), under ${request.site.pathPrefix}\n` +
+        `${size.line}\n`,
     );
+    if (size.warning) io.stderr.write(`warning: ${size.warning}\n`);
     return { code: 0, summary };
   } catch (error) {
     io.stderr.write(`build: ${(error as Error).message}\n`);

@@ -17,6 +17,7 @@ import { loadArchive, type ArchiveProblem, type Capture } from "./data.ts";
 import { bundlePaths, createSearchIndexer, partitionCaptures, type SearchPartition } from "./search-index.ts";
 import { MIRROR_BATCH_SIZE, SEARCH_PARTITION_SIZE } from "./limits.ts";
 import { SiteBuildError } from "./errors.ts";
+import { folderBytes } from "../util/disk.ts";
 
 let gc: (() => void) | undefined;
 /**
@@ -68,6 +69,8 @@ export interface BuildSummary {
   /** Search partitions in the site, and how many of them Pagefind indexed in this build (the rest were cached). */
   searchPartitions: number;
   searchPartitionsIndexed: number;
+  /** What the built site weighs, as GitHub Pages counts it (its limit is 1 GB). */
+  siteBytes: number;
   ms: number;
 }
 
@@ -146,6 +149,7 @@ export async function buildSite({ cacheDir, outDir, site, search = true, searchC
     pagesIndexed: indexed.pages,
     searchPartitions: indexed.partitions,
     searchPartitionsIndexed: indexed.partitionsIndexed,
+    siteBytes: await folderBytes(out),
     ms: Math.round(performance.now() - started),
   };
 }

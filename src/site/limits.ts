@@ -16,3 +16,8 @@ export const FILES_AT_ONCE = 8;
 export const FAILURES_PER_PAGE = 200;
 /** Reading speed behind "n min read". */
 export const WORDS_PER_MINUTE = 230;
+
+/** What GitHub Pages publishes at most: https://docs.github.com/pages/getting-started-with-github-pages/github-pages-limits */
+export const PAGES_SITE_LIMIT_BYTES = 1024 ** 3;
+/** From this share of it, the build warns: time to act before a deploy fails. */
+export const PAGES_SITE_WARN_SHARE = 0.8;

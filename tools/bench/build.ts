@@ -29,6 +29,9 @@ export interface BuildBenchFigures {
   ratio: number;
   rebuildMs: number;
   rebuildPeakRssBytes: number;
+  /** The built site, as GitHub Pages counts it, over its captures: what one capture costs the 1 GB. */
+  siteBytes: number;
+  siteBytesPerCapture: number;
 }
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -208,7 +211,7 @@ async function treeRss(pid: number): Promise<number> {
 interface ChildFigures {
   ms: number;
   peakRssBytes: number;
-  result: Record<string, unknown>;
+  result: { maxRssBytes: number; detail?: Record<string, unknown> };
 }
 
 async function measureChild(mode: string, args: Record<string, unknown>, log: (line: string) => void): Promise<ChildFigures> {
@@ -233,7 +236,7 @@ async function measureChild(mode: string, args: Record<string, unknown>, log: (l
   await sampler;
   const line = stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
   if (code !== 0 || !line) throw new Error(`The ${mode} child failed (exit ${code}): ${stderr.trim().slice(-2000) || stdout.trim().slice(-2000)}`);
-  const result = JSON.parse(line.slice("BENCH_RESULT ".length)) as Record<string, unknown> & { maxRssBytes: number };
+  const result = JSON.parse(line.slice("BENCH_RESULT ".length)) as { maxRssBytes: number; detail?: Record<string, unknown> };
   // The sampler sees the whole tree every 50 ms; the child's own high-water mark catches a peak between samples.
   const peakRssBytes = Math.max(peak, result.maxRssBytes);
   log(`  ${mode}: ${(ms / 1000).toFixed(1)} s, peak ${(peakRssBytes / 1024 ** 2).toFixed(0)} MB (node alone ${(result.maxRssBytes / 1024 ** 2).toFixed(0)} MB) ${JSON.stringify(result.detail ?? {})}`);
@@ -267,6 +270,8 @@ export async function benchBuild({ captures, workDir, log = () => {} }: { captur
     ratio: build.ms / bare.ms,
     rebuildMs: rebuild.ms,
     rebuildPeakRssBytes: rebuild.peakRssBytes,
+    siteBytes: Number(rebuild.result.detail?.siteBytes ?? 0),
+    siteBytesPerCapture: Number(rebuild.result.detail?.siteBytes ?? 0) / (captures + 1),
   };
 }
 
