@@ -6,8 +6,11 @@
  * Run by `npx tsx scripts/ci/commit-back.ts` (its options: src/cli/ci.ts).
  */
 import { execFile } from "node:child_process";
+import { lstat } from "node:fs/promises";
+import path from "node:path";
 import { commitMessage, readSummary } from "./commit-message.ts";
 import { keyOfCachePath, shardOf } from "../cache/layout.ts";
+import { formatBytes } from "../util/bytes.ts";
 
 /** The identity GitHub shows as github-actions[bot]; see actions/checkout's README. */
 export const BOT_NAME = "github-actions[bot]";
@@ -37,6 +40,8 @@ export interface CommitBackResult {
   files: number;
   /** Changed paths left out because they belong to another shard (or are not capture files). */
   skipped: string[];
+  /** Files not committed, each with why (a symbolic link, a file GitHub would refuse); their captures are left out. */
+  refused: string[];
   pushAttempts: number;
 }
 
@@ -84,6 +89,42 @@ export function hashOfCachePath(file: string, cacheDir = "cache"): string | unde
 }
 
 const MOVED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i;
+/** The remote refused the push itself (a pre-receive hook: GitHub's file size limit, a protected branch): retrying gives the same. */
+const REFUSED = /\[remote rejected\]|pre-receive hook declined|GH\d{3}/i;
+
+/** GitHub refuses files over 100 MiB (GH001); staying under 95 MiB leaves room for what git adds. */
+const MAX_FILE_BYTES = 95 * 1024 * 1024;
+
+/**
+ * Paths that must not be committed, each with why: anything in the cache that is not a regular file (the archiver
+ * writes none; a link would publish what it points at) or a file GitHub would refuse. The whole capture of such a
+ * path is left out, so no capture is committed half.
+ */
+async function refusedPaths(cwd: string, paths: string[], cacheDir: string): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  for (const file of paths) {
+    let info;
+    try {
+      info = await lstat(path.join(cwd, file));
+    } catch {
+      continue; // deleted: nothing to check
+    }
+    if (info.isSymbolicLink() || !info.isFile()) refused.set(file, `${file} is ${info.isSymbolicLink() ? "a symbolic link" : "not a regular file"}`);
+    else if (info.size > MAX_FILE_BYTES) refused.set(file, `${file} is ${formatBytes(info.size)}, over the ${formatBytes(MAX_FILE_BYTES)} a committed file may be (GitHub refuses files over 100 MiB)`);
+  }
+  // Widen to whole captures: a capture's folder goes in whole or not at all.
+  const keys = new Set([...refused.keys()].map((file) => hashOfCachePath(file, cacheDir)).filter(Boolean));
+  for (const file of paths) {
+    const key = hashOfCachePath(file, cacheDir);
+    if (key && keys.has(key) && !refused.has(file)) refused.set(file, `its capture holds a file that cannot be committed`);
+  }
+  return refused;
+}
+
+/** GitHub's GH001 answer names each file it refused: "File cache/ab…/x.webp is 120.00 MB". */
+function refusedFilesIn(answer: string): string[] {
+  return Array.from(answer.matchAll(/File (\S+) is ([\d.]+ [KMG]B)/g), (m) => `${m[1]} (${m[2]})`).slice(0, 20);
+}
 
 export async function commitBack(options: CommitBackOptions): Promise<CommitBackResult> {
   const { cwd, branch } = options;
@@ -105,9 +146,13 @@ export async function commitBack(options: CommitBackOptions): Promise<CommitBack
     skipped.push(...paths.filter((p) => !mine(p)));
     paths = paths.filter(mine);
   }
+  const refusedMap = await refusedPaths(cwd, paths, cacheDir);
+  const refused = [...refusedMap].filter(([, why]) => !why.startsWith("its capture")).map(([, why]) => why);
+  for (const why of refused) log(`Not committed: ${why}.`);
+  paths = paths.filter((file) => !refusedMap.has(file));
   if (paths.length === 0) {
     log(`Nothing new under ${cacheDir}/ to commit.`);
-    return { committed: false, files: 0, skipped, pushAttempts: 0 };
+    return { committed: false, files: 0, skipped, refused, pushAttempts: 0 };
   }
 
   // Paths through stdin (a backfill shard can change tens of thousands of files), taken literally, not as globs.
@@ -125,9 +170,17 @@ export async function commitBack(options: CommitBackOptions): Promise<CommitBack
     if (push.code === 0) {
       const sha = (await gitOk(cwd, ["rev-parse", "HEAD"])).trim();
       log(`Pushed ${sha.slice(0, 12)} to ${branch} (attempt ${attempt} of ${attempts}).`);
-      return { committed: true, sha, subject, files: paths.length, skipped, pushAttempts: attempt };
+      return { committed: true, sha, subject, files: paths.length, skipped, refused, pushAttempts: attempt };
     }
     const why = `${push.stderr}\n${push.stdout}`.trim();
+    // A remote that moved also answers "[remote rejected]" (cannot lock ref): that is checked first.
+    if (!MOVED.test(why) && REFUSED.test(why)) {
+      const files = refusedFilesIn(why);
+      throw new Error(
+        `${remote} refused the push to ${branch}${files.length ? `: ${files.join(", ")} ${files.length === 1 ? "is" : "are"} over GitHub's file size limit` : ""}. ` +
+          `Nothing was pushed; remove ${files.length ? "those files' captures" : "what it names"} from cache/ (or their links from links.txt) and run again. Its answer: ${why.slice(-1500)}`,
+      );
+    }
     if (!MOVED.test(why)) throw new Error(`Could not push to ${remote}/${branch}: ${why}`);
     if (attempt >= attempts) {
       throw new Error(`Could not push to ${remote}/${branch} after ${attempts} attempts; it kept moving. Last answer: ${why}`);

@@ -79,6 +79,10 @@ export async function commitBackCommand(argv: string[], io: CommandIo = processI
       io.stdout.write(`Left ${result.skipped.length} changed path(s) outside this shard uncommitted, e.g. ${result.skipped[0]}\n`);
     }
     if (values.output) await appendFile(values.output as string, `committed=${result.committed}\nsha=${result.sha ?? ""}\n`);
+    if (result.refused.length) {
+      io.stdout.write(annotation("error", "Captures not committed", `${result.refused.length} file(s) could not be committed; their captures were left out: ${result.refused.slice(0, 5).join("; ")}`));
+      return 1;
+    }
     return 0;
   } catch (error) {
     io.stdout.write(annotation("error", "Commit back failed", (error as Error).message));

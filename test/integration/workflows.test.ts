@@ -7,7 +7,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, symlink, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -601,6 +601,45 @@ describe("commit-back.ts, against real git repositories", () => {
     const changed = sh(origin, ["show", "--name-only", "--format=%s", "main"]).trim().split("\n");
     expect(changed[0]).toBe("archive (shard 2/2): update captures");
     expect(changed.slice(1).filter(Boolean).sort()).toEqual([`cache/${HASH_2}/index.html`, `cache/_failures/${HASH_2}.json`]);
+  });
+
+  it("fails at once, naming the files, when the remote refuses the push (GitHub's GH001), and never retries it", async () => {
+    const { origin, runner } = await setup("refused");
+    // GitHub's own answer to a file over 100 MiB, played by a pre-receive hook on the bare origin.
+    const hook = path.join(origin, "hooks", "pre-receive");
+    await writeFile(
+      hook,
+      [
+        "#!/bin/sh",
+        "echo 'error: GH001: Large files detected. You may want to try Git Large File Storage - https://git-lfs.github.com.' >&2",
+        `echo "error: File cache/${HASH_2}/index.html is 120.00 MB; this exceeds GitHub's file size limit of 100.00 MB" >&2`,
+        "exit 1",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    await mkdir(path.join(runner, "cache", HASH_2), { recursive: true });
+    await writeFile(path.join(runner, "cache", HASH_2, "index.html"), "pretend it is big\n");
+    let waits = 0;
+    const error = await commitBack({ cwd: runner, branch: "main", delayMs: () => (waits++, 0), log: () => {} }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(new RegExp(`refused the push to main: cache/${HASH_2}/index.html \\(120\\.00 MB\\) is over GitHub's file size limit`));
+    expect(waits).toBe(0);
+  });
+
+  it("leaves out a capture that holds a symbolic link or a file over the size limit, and commits the rest", async () => {
+    const { origin, runner } = await setup("unsafe");
+    await mkdir(path.join(runner, "cache", HASH_2), { recursive: true });
+    await writeFile(path.join(runner, "cache", HASH_2, "index.html"), "fine\n");
+    await symlink("/etc/hostname", path.join(runner, "cache", HASH_2, "0123456789abcdef0123456789abcdef.webp"));
+    await writeFile(path.join(runner, "cache", HASH_1, "index.html"), "refreshed\n");
+    const result = await commitBack({ cwd: runner, branch: "main", delayMs: () => 0, log: () => {} });
+    expect(result.committed).toBe(true);
+    expect(result.refused).toEqual([`cache/${HASH_2}/0123456789abcdef0123456789abcdef.webp is a symbolic link`]);
+    const changed = sh(origin, ["show", "--name-only", "--format=", "main"]).trim().split("\n");
+    expect(changed).toEqual([`cache/${HASH_1}/index.html`]);
   });
 
   it("lets parallel shards push without conflicts, each rebasing onto the others", async () => {
