@@ -73,6 +73,15 @@ describe("the repository", () => {
     expect(problems).toEqual([]);
   });
 
+  it("has every module of src/ and scripts/ load on Node's own type stripping, without tsx (the parse workers and CI's commit job run so)", () => {
+    // The parse worker runs only as a worker (the pool tests load it, on Node's stripping, without tsx).
+    const modules = sources.filter((f) => (f.startsWith("src/") || f.startsWith("scripts/")) && f.endsWith(".ts") && !f.endsWith(".d.ts") && f !== "src/archive/parse/worker.ts");
+    const program = `for (const m of ${JSON.stringify(modules)}) await import("./" + m);`;
+    // process.execPath is the Node the tests run on (24, from the node devDependency), which strips types itself.
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", program], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    expect(output).toBe("");
+  }, 60_000);
+
   it("keeps sharp out of everything the parse workers load", () => {
     const seen = new Set<string>();
     const queue = ["src/archive/parse/worker.ts"];

@@ -83,23 +83,25 @@ export function createConnector({ connectTimeoutMs, blockedReason, resolve: look
 
 /** Internal: a resolved or literal address the policy refuses. Becomes a BlockedAddressError with the URL. */
 export class AddressRefusal extends Error {
-  constructor(
-    readonly hostname: string,
-    readonly address: string,
-    readonly reason: string,
-  ) {
+  readonly hostname: string;
+  readonly address: string;
+  readonly reason: string;
+  constructor(hostname: string, address: string, reason: string) {
     super(`${hostname} resolves to ${address}, a ${reason} address`);
+    this.hostname = hostname;
+    this.address = address;
+    this.reason = reason;
   }
 }
 
 /** Internal: DNS gave no usable answer. Becomes a DnsError with the URL. */
 export class LookupFailure extends Error {
-  constructor(
-    readonly hostname: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly hostname: string;
+  readonly code: string;
+  constructor(hostname: string, code: string, options?: { cause?: unknown }) {
     super(`Could not resolve ${hostname} (${code})`, options);
+    this.hostname = hostname;
+    this.code = code;
   }
 }
 

@@ -4,7 +4,10 @@ export class HostLimiter {
   readonly #active = new Map<string, number>();
   readonly #waiting = new Map<string, Array<() => void>>();
 
-  constructor(readonly perHost: number) {}
+  readonly perHost: number;
+  constructor(perHost: number) {
+    this.perHost = perHost;
+  }
 
   async acquire(host: string, signal: AbortSignal): Promise<() => void> {
     signal.throwIfAborted();

@@ -82,8 +82,10 @@ interface Stored {
 
 /** Thrown inside the stage when a bound of the budget is reached; its image is dropped, not failed. */
 class BudgetSpent extends Error {
-  constructor(readonly why: string) {
+  readonly why: string;
+  constructor(why: string) {
     super(why);
+    this.why = why;
   }
 }
 
