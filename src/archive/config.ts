@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
 import { helpText as commandHelp, resolveOptions, type CommandSpec, type OptionSpec } from "../util/options.ts";
-import { IMAGE_QUALITY, IMAGES_AT_ONCE, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from "./limits.ts";
+import { CAPTURE_FOLDER_MAX_BYTES, IMAGE_QUALITY, IMAGES_AT_ONCE, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from "./limits.ts";
 import type { ArchiveConfig, ImageFormat, ProgressMode } from "./types.ts";
 
 const MiB = 1024 * 1024;
@@ -40,7 +40,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "image-timeout", kind: "integer", value: "MS", default: 30_000, min: 100, help: "download and re-encode of one image" },
   { flag: "capture-timeout", kind: "integer", value: "MS", default: 180_000, min: 1000, help: "one capture as a whole: its fetches, its parse and its images" },
   { flag: "capture-max-images", kind: "integer", value: "N", default: 300, min: 0, max: 10_000, help: "images one capture stores at most; the rest keep their alt text" },
-  { flag: "capture-max-bytes", kind: "integer", value: "BYTES", default: 50 * MiB, min: 1024 * 1024, max: 95 * MiB, help: "bytes one capture folder may hold (GitHub refuses files over 100 MiB)" },
+  { flag: "capture-max-bytes", kind: "integer", value: "BYTES", default: 50 * MiB, min: 1024 * 1024, max: CAPTURE_FOLDER_MAX_BYTES, help: "bytes one capture folder may hold (GitHub refuses files over 100 MiB)" },
   { flag: "run-timeout", kind: "integer", value: "MS", default: 0, min: 0, defaultText: "0, none", help: "end the run by then; links not captured yet are left for the next run" },
   { flag: "user-agent", kind: "string", value: "TEXT", defaultText: "link-archive/<version> (personal web archive; +https://github.com/$GITHUB_REPOSITORY)", help: "the User-Agent sent with every request" },
   { flag: "progress", kind: "string", value: "bar|lines|quiet", choices: ["bar", "lines", "quiet"], defaultText: "bar on a terminal, lines otherwise", help: "progress display" },

@@ -42,6 +42,8 @@ export const MAX_URL_LENGTH = 8192;
 export const TEXT_CAPTURE_MAX_CHARS = 2 * MiB;
 /** The largest index.html a capture may have; a bigger one fails the link rather than the push. */
 export const CAPTURE_FILE_MAX_BYTES = 25 * MiB;
+/** The most a capture folder may hold (--capture-max-bytes is at most this): under GitHub's 100 MiB file limit. */
+export const CAPTURE_FOLDER_MAX_BYTES = 95 * MiB;
 /**
  * Of a capture's time limit, the share its images may use: when it runs out, the images not yet stored are dropped
  * (keeping their alt text), so the capture itself still finishes in time.

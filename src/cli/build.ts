@@ -7,6 +7,7 @@
 import path from "node:path";
 import { buildSite, type BuildSummary } from "../site/build.ts";
 import { siteSizeReport } from "../site/size.ts";
+import { verifyArchive } from "../verify/archive.ts";
 import { SITE_SETTINGS, siteConfigOf, type SiteConfig } from "../site/config.ts";
 import { readConfigFile } from "../util/config-file.ts";
 import { helpText, resolveOptions, UsageError, type CommandSpec } from "../util/options.ts";
@@ -23,6 +24,7 @@ export const BUILD_COMMAND: CommandSpec = {
     { flag: "out", kind: "string", value: "DIR", default: "_site", help: "where the site is written (emptied first)" },
     { flag: "search-cache", kind: "string", value: "DIR", default: ".cache/search", help: "search partitions kept between builds, re-indexed only when they change" },
     { flag: "search", kind: "boolean", default: true, help: "index the site for search (--no-search skips Pagefind)" },
+    { flag: "verify-memo", kind: "string", value: "FILE", default: ".cache/verify.json", help: "captures verify passed, kept between builds so only changed ones are checked again" },
     ...SITE_SETTINGS,
   ],
   footer: ["Exit codes: 0 built (captures left out are listed as warnings); 1 the build failed; 2 usage or configuration error."],
@@ -32,6 +34,7 @@ export interface BuildRequest {
   cacheDir: string;
   outDir: string;
   searchCacheDir: string;
+  verifyMemo: string;
   search: boolean;
   site: SiteConfig;
 }
@@ -39,13 +42,24 @@ export interface BuildRequest {
 export function resolveBuildOptions(argv: string[], io: CommandIo = processIo()): BuildRequest & { help: boolean } {
   const { values } = resolveOptions(BUILD_COMMAND, argv, io.env, readConfigFile(path.join(io.cwd, "site.config.json")).site);
   const at = (flag: string) => path.resolve(io.cwd, values[flag] as string);
-  return { cacheDir: at("cache"), outDir: at("out"), searchCacheDir: at("search-cache"), search: values.search === true, site: siteConfigOf(values), help: values.help === true };
+  return {
+    cacheDir: at("cache"),
+    outDir: at("out"),
+    searchCacheDir: at("search-cache"),
+    verifyMemo: at("verify-memo"),
+    search: values.search === true,
+    site: siteConfigOf(values),
+    help: values.help === true,
+  };
 }
 
 /** Builds and reports; the summary for callers that go on (npm start). */
 export async function build(request: BuildRequest, io: CommandIo = processIo()): Promise<{ code: number; summary?: BuildSummary }> {
   try {
-    const summary = await buildSite(request);
+    // Every capture is checked against the contract before it is published; one that fails is left out, named.
+    const verdict = await verifyArchive(request.cacheDir, { decode: true, memoFile: request.verifyMemo });
+    const refused = new Map(verdict.failed.map(({ key, problems }) => [key, `verify: ${problems.join("; ")}`]));
+    const summary = await buildSite({ ...request, refused });
     for (const problem of summary.problems) io.stderr.write(`warning: ${problem.where}: ${problem.reason} (left out of the site)\n`);
     const size = siteSizeReport(summary.siteBytes);
     io.stdout.write(

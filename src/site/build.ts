@@ -58,6 +58,8 @@ export interface BuildOptions {
   searchCacheDir?: string;
   /** Captures per search partition, about (tests make it tiny so search must merge partitions). */
   searchPartitionSize?: number;
+  /** Captures verify failed, by key, with why: left out and reported (npm run build verifies first). */
+  refused?: ReadonlyMap<string, string>;
 }
 
 export interface BuildSummary {
@@ -94,14 +96,14 @@ async function copyCaptureFiles(captures: Capture[], out: string): Promise<void>
   );
 }
 
-export async function buildSite({ cacheDir, outDir, site, search = true, searchCacheDir, searchPartitionSize = SEARCH_PARTITION_SIZE }: BuildOptions): Promise<BuildSummary> {
+export async function buildSite({ cacheDir, outDir, site, search = true, searchCacheDir, searchPartitionSize = SEARCH_PARTITION_SIZE, refused }: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const out = path.resolve(outDir);
   // Emptying the output folder is only safe for a folder of its own.
   if (out === path.parse(out).root || out === process.cwd() || out === path.resolve(cacheDir) || out === SITE_DIR.replace(/\/$/, "")) {
     throw new SiteBuildError(`Refusing to use ${out} as the output folder: it would be emptied. Choose a folder like _site/.`);
   }
-  const archive = await loadArchive(cacheDir);
+  const archive = await loadArchive(cacheDir, { refused });
   await rm(out, { recursive: true, force: true });
   // Known before rendering: the search page lists the bundles search.js merges.
   const partitions = partitionCaptures(archive.captures, searchPartitionSize);

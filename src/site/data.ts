@@ -133,7 +133,11 @@ function newestFirst(a: { archived_at: string; hash_url: string }, b: { archived
   return Date.parse(b.archived_at) - Date.parse(a.archived_at) || a.hash_url.localeCompare(b.hash_url);
 }
 
-export async function loadArchive(cacheDir: string): Promise<Archive> {
+/**
+ * `refused`: captures a check before the build (verify) failed, by key, with why: left out of the site like any
+ * other capture that cannot be used, and reported.
+ */
+export async function loadArchive(cacheDir: string, { refused = new Map<string, string>() }: { refused?: ReadonlyMap<string, string> } = {}): Promise<Archive> {
   const label = path.basename(path.resolve(cacheDir));
   let entries: Awaited<ReturnType<typeof listEntries>>;
   try {
@@ -155,7 +159,9 @@ export async function loadArchive(cacheDir: string): Promise<Archive> {
         ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: entry.kind === "directory" ? "folder name is not an md5 hash_url" : `is ${describeKind(entry.kind)} named like no capture` })
         : entry.kind !== "directory"
           ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: `is ${describeKind(entry.kind)}, not a capture folder; it is not followed` })
-          : loadCapture(cacheDir, entry.name, `${label}/${entry.name}`),
+          : refused.has(entry.name)
+            ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: refused.get(entry.name)! })
+            : loadCapture(cacheDir, entry.name, `${label}/${entry.name}`),
     ),
   );
   for (const item of loaded) {

@@ -21,11 +21,12 @@ export function capLength(text: string, max: number): string {
 }
 
 /**
- * A metadata field as stored: forbidden characters removed, runs of white space as one space, trimmed, capped;
- * undefined when nothing is left.
+ * A metadata field as stored: forbidden characters removed, runs of ASCII white space (line breaks and indentation
+ * from markup) as one space, trimmed, capped; undefined when nothing is left. Other spaces are content: a no-break
+ * space before French punctuation, an ideographic space in a Japanese title.
  */
 export function cleanField(value: string | null | undefined, max: number): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const folded = withoutForbiddenCharacters(value).replace(/\s+/g, " ").trim();
+  const folded = withoutForbiddenCharacters(value).replace(/[\t\n\f\r ]+/g, " ").replace(/^ | $/g, "");
   return folded ? capLength(folded, max) : undefined;
 }

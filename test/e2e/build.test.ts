@@ -15,6 +15,8 @@ import { loadArchive } from "../../src/site/data.ts";
 import { renderCaptureFile } from "../../src/cache/capture-file.ts";
 import { hashUrl } from "../../src/cache/layout.ts";
 import { FIXTURE_CACHE, hashOf } from "./fixture-site.ts";
+import { build } from "../../src/cli/build.ts";
+import type { CommandIo } from "../../src/cli/run.ts";
 
 let tmp: string;
 let outDir: string;
@@ -53,6 +55,18 @@ describe("building the site", () => {
   test("an unknown setting or a path prefix with dot segments is a configuration error that names the fix", () => {
     expect(() => resolveSiteConfig({ pathprefix: "/x/" } as never)).toThrow(SiteConfigError);
     expect(() => resolveSiteConfig({ pathPrefix: "/a/../b/" })).toThrow(/write it like "\/my-repo\/"/);
+  });
+
+  test("npm run build verifies first: a capture with a script committed by hand never reaches the site, and is named", async () => {
+    const out = path.join(tmp, "_site-verified");
+    const output: string[] = [];
+    const io = { stdout: { write: (s: string) => output.push(s) }, stderr: { write: (s: string) => output.push(s) }, env: {}, cwd: tmp } as unknown as CommandIo;
+    const request = { cacheDir: FIXTURE_CACHE, outDir: out, searchCacheDir: path.join(tmp, "search-verified"), verifyMemo: path.join(tmp, "verify.json"), search: false, site: resolveSiteConfig({}) };
+    const built = await build(request, io);
+    expect(built.code).toBe(0);
+    expect(existsSync(path.join(out, hashOf("hostile")))).toBe(false);
+    expect(existsSync(path.join(out, hashOf("ars"), "index.html"))).toBe(true);
+    expect(output.join("")).toContain(`warning: cache/${hashOf("hostile")}: verify: its HTML is not what the sanitizer leaves`);
   });
 
   test("refuses to empty the working directory as its output folder", async () => {

@@ -63,7 +63,7 @@ describe("a capture's budget", () => {
     const ws = await makeWorkspace();
     const url = server.url("/many-images");
     await ws.writeLinks([url]);
-    const summary = await archiveLinks(ws.config(["--capture-timeout", "4000", "--image-timeout", "1000", "--capture-max-images", "300"]));
+    const summary = await archiveLinks(ws.config(["--capture-timeout", "8000", "--image-timeout", "1000", "--capture-max-images", "300"]));
     expect(summary.failures.map((f) => f.reason)).toEqual([]);
     expect(summary.captured).toBe(1);
     const { meta, html } = await readCapture(ws.cacheDir, hashUrl(url));

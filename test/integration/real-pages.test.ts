@@ -14,6 +14,7 @@ import { makeWorkspace, readCapture, type Workspace } from "../helpers/archive.t
 import { expectedTitle, PAGES, readExpected, readSource, squash, TITLE_EXCEPTIONS } from "../helpers/readability-pages.ts";
 import { scriptCapable } from "../helpers/safety.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+import { verifyArchive } from "../../src/verify/archive.ts";
 
 let server: TestServer;
 let ws: Workspace;
@@ -50,6 +51,12 @@ afterAll(async () => {
 });
 
 describe("archiving Readability's 130 real pages", () => {
+  it("stores every capture as verify wants it: sanitizing each stored body again changes nothing", async () => {
+    const verdict = await verifyArchive(config.cacheDir, { decode: true });
+    expect(verdict.checked).toBe(summary.captured);
+    expect(verdict.failed).toEqual([]);
+  });
+
   it("captures every page or fails it with a recorded reason", () => {
     expect(summary.total).toBe(130);
     expect(summary.captured + summary.failed).toBe(130);
