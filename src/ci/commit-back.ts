@@ -30,6 +30,11 @@ export interface CommitBackOptions {
   /** Milliseconds to wait before retry n (1-based); jittered so parallel shards do not collide again. */
   delayMs?: (retry: number) => number;
   log?: (line: string) => void;
+  /**
+   * The contract check of one changed capture (verify, without decoding images): its problems, empty when it may be
+   * committed. A capture that fails is left out of the commit, like one holding a link.
+   */
+  check?: (key: string) => Promise<string[]>;
 }
 
 export interface CommitBackResult {
@@ -121,6 +126,15 @@ async function refusedPaths(cwd: string, paths: string[], cacheDir: string): Pro
   return refused;
 }
 
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** GitHub's GH001 answer names each file it refused: "File cache/ab…/x.webp is 120.00 MB". */
 function refusedFilesIn(answer: string): string[] {
   return Array.from(answer.matchAll(/File (\S+) is ([\d.]+ [KMG]B)/g), (m) => `${m[1]} (${m[2]})`).slice(0, 20);
@@ -147,6 +161,19 @@ export async function commitBack(options: CommitBackOptions): Promise<CommitBack
     paths = paths.filter(mine);
   }
   const refusedMap = await refusedPaths(cwd, paths, cacheDir);
+  if (options.check) {
+    // Captures, not failure records: a changed file under cache/<key>/ whose folder still holds a capture.
+    const keys = new Set(paths.filter((p) => /^[0-9a-f]{32}\//.test(p.slice(cacheDir.replace(/\/+$/, "").length + 1))).map((p) => hashOfCachePath(p, cacheDir)!));
+    for (const key of keys) {
+      if ([...refusedMap.keys()].some((p) => hashOfCachePath(p, cacheDir) === key)) continue;
+      if (!(await exists(path.join(cwd, cacheDir, key)))) continue; // a capture removed: the deletion is committed
+      const problems = await options.check(key);
+      if (!problems.length) continue;
+      const first = paths.find((p) => hashOfCachePath(p, cacheDir) === key)!;
+      refusedMap.set(first, `${cacheDir}/${key} does not pass verify: ${problems.join("; ")}`);
+      for (const p of paths) if (p !== first && hashOfCachePath(p, cacheDir) === key) refusedMap.set(p, "its capture holds a file that cannot be committed");
+    }
+  }
   const refused = [...refusedMap].filter(([, why]) => !why.startsWith("its capture")).map(([, why]) => why);
   for (const why of refused) log(`Not committed: ${why}.`);
   paths = paths.filter((file) => !refusedMap.has(file));

@@ -11,6 +11,7 @@ import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
 import { commitBack } from "../ci/commit-back.ts";
 import { commitMessage, readSummary } from "../ci/commit-message.ts";
 import { escapeCommandData, prepareRefresh } from "../ci/refresh-links.ts";
+import { verifyCapture } from "../verify/verify.ts";
 import { helpText, resolveOptions, UsageError, type CommandSpec } from "../util/options.ts";
 import { processIo, type CommandIo } from "./run.ts";
 
@@ -27,8 +28,9 @@ export const COMMIT_BACK_COMMAND: CommandSpec = {
     { flag: "attempts", kind: "integer", value: "N", default: 5, min: 1, max: 20, help: "push attempts in all" },
     { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "the cache folder, relative to the work tree" },
     { flag: "output", kind: "string", value: "FILE", env: "GITHUB_OUTPUT", help: "step outputs (committed=, sha=) are appended here" },
+    { flag: "verify", kind: "boolean", default: true, help: "check each changed capture against the contract first, images by their headers (--no-verify skips it)" },
   ],
-  footer: ["Exit codes: 0 committed and pushed, or nothing to commit; 1 the commit or push failed (named); 2 usage error."],
+  footer: ["Exit codes: 0 committed and pushed, or nothing to commit; 1 the commit or push failed, or a capture was left out (named); 2 usage error."],
 };
 
 export const COMMIT_MESSAGE_COMMAND: CommandSpec = {
@@ -74,6 +76,8 @@ export async function commitBackCommand(argv: string[], io: CommandIo = processI
       shard: values.shard === undefined ? undefined : parseShard(values.shard as string),
       attempts: values.attempts as number,
       log: (line) => void io.stdout.write(`${line}\n`),
+      // The contract, before anything is committed; no native image decoder runs in the job that holds the token.
+      check: values.verify === true ? (key) => verifyCapture(path.resolve(io.cwd, values.cache as string), key, { decode: false }) : undefined,
     });
     if (result.skipped.length) {
       io.stdout.write(`Left ${result.skipped.length} changed path(s) outside this shard uncommitted, e.g. ${result.skipped[0]}\n`);

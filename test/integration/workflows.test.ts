@@ -17,6 +17,9 @@ import { commitBack, hashOfCachePath } from "../../src/ci/commit-back.ts";
 import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../src/ci/commit-message.ts";
 import { planRefresh, prepareRefresh } from "../../src/ci/refresh-links.ts";
 import { createMetrics } from "../../src/archive/metrics.ts";
+import { renderCaptureFile } from "../../src/cache/capture-file.ts";
+import { hashUrl } from "../../src/cache/layout.ts";
+import { verifyCapture } from "../../src/verify/verify.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
@@ -640,6 +643,26 @@ describe("commit-back.ts, against real git repositories", () => {
     expect(result.refused).toEqual([`cache/${HASH_2}/0123456789abcdef0123456789abcdef.webp is a symbolic link`]);
     const changed = sh(origin, ["show", "--name-only", "--format=", "main"]).trim().split("\n");
     expect(changed).toEqual([`cache/${HASH_1}/index.html`]);
+  });
+
+  it("verifies each changed capture before committing it, and leaves out one with a script added by hand", async () => {
+    const { origin, runner } = await setup("verified");
+    const good = "https://example.org/good";
+    const bad = "https://example.org/bad";
+    const capture = (url: string, body: string) =>
+      renderCaptureFile(
+        { title: "T", url, hash_url: hashUrl(url), archived_at: "2026-01-01T00:00:00.000Z", final_url: url, status: "captured", kind: "article", content_type: "text/html", http_status: 200, word_count: 2, images: 0, images_failed: 0, content_sha256: "", archiver: "t" },
+        body,
+      );
+    await mkdir(path.join(runner, "cache", hashUrl(good)), { recursive: true });
+    await writeFile(path.join(runner, "cache", hashUrl(good), "index.html"), capture(good, "<p>Fine.</p>\n"));
+    await mkdir(path.join(runner, "cache", hashUrl(bad)), { recursive: true });
+    await writeFile(path.join(runner, "cache", hashUrl(bad), "index.html"), capture(bad, "<p>Fine.</p><script>alert(1)</script>\n"));
+    const cacheDir = path.join(runner, "cache");
+    const result = await commitBack({ cwd: runner, branch: "main", delayMs: () => 0, log: () => {}, check: (key) => verifyCapture(cacheDir, key, { decode: false }) });
+    expect(result.refused).toEqual([expect.stringMatching(new RegExp(`^cache/${hashUrl(bad)} does not pass verify: its HTML is not what the sanitizer leaves`))]);
+    const changed = sh(origin, ["show", "--name-only", "--format=", "main"]).trim().split("\n");
+    expect(changed).toEqual([`cache/${hashUrl(good)}/index.html`]);
   });
 
   it("lets parallel shards push without conflicts, each rebasing onto the others", async () => {
