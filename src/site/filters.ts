@@ -9,6 +9,7 @@ import { readCaptureBody, type Capture } from "./data.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { escapeHtml } from "../util/html.ts";
 import { withoutForbiddenCharacters } from "../util/text.ts";
+import { accessibleBody } from "./accessible.ts";
 
 const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
@@ -67,7 +68,7 @@ export function siteFilters(site: SiteConfig): Record<string, (...args: never[])
     // feed.xml: characters XML 1.0 forbids (a capture written before they were stripped may hold some) are left out.
     xmlText: (value: unknown) => withoutForbiddenCharacters(String(value ?? "")),
     csp: (kind: PageKind) => contentSecurityPolicy(kind),
-    captureBody: (capture: Capture) => readCaptureBody(capture),
+    captureBody: (capture: Capture) => accessibleBody(readCaptureBody(capture)),
     citationHtml: (capture: Capture) => citationHtml(site, capture),
     citationMarkdown: (capture: Capture) => citationMarkdown(site, capture),
     archiveJson: (captures: Capture[]) => archiveJson(site, captures),
