@@ -48,7 +48,7 @@ describe("the benchmark scorer, ported from evaluate.py", () => {
       expect(scores.precision).toBeCloseTo(expected.precision, 14);
       expect(scores.recall).toBeCloseTo(expected.recall, 14);
       expect(scores.accuracy).toBeCloseTo(expected.accuracy, 14);
-      for (const [id, tpFpFn] of Object.entries(expected.pages)) {
+      for (const [id, tpFpFn] of Object.entries(expected.pages) as Array<[string, readonly number[]]>) {
         const got = scores.pages[id]!;
         tpFpFn.forEach((value, i) => expect(got[i], `${id}[${i}]`).toBeCloseTo(value, 15));
       }
