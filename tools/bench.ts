@@ -9,7 +9,8 @@
  * run or the other, and the fastest round of each is the least disturbed. Every round's wall time is kept too.
  * Prints a table and writes every figure to .bench/results.json (or --out FILE). Flags: --pages N (default 390 = 3 ×
  * the 130 fixture pages), --rounds N, --captures N (build, default 10000), --quick (40 pages, 200 captures, one
- * round), --workers N (passed to the archiver), --no-build, --out FILE.
+ * round), --workers N (passed to the archiver), --no-build, --out FILE. `--quality` runs the extraction-quality
+ * bench instead (tools/bench/quality.ts).
  */
 import "../src/cli/require-node.ts";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -22,6 +23,7 @@ import type { BaselineFigures } from "./bench/baseline.ts";
 import { benchBuild, type BuildBenchFigures } from "./bench/build.ts";
 import { runChild, type ChildRun } from "./bench/child.ts";
 import { writeCachedLinks } from "./bench/noop.ts";
+import { qualityCommand } from "./bench/quality.ts";
 import { fixturePages, prepareWorkload } from "./bench/workload.ts";
 import { isMain } from "../src/cli/is-main.ts";
 
@@ -265,7 +267,9 @@ export function formatResults(r: BenchResults): string {
   ].join("\n");
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url) && process.argv.includes("--quality")) {
+  await qualityCommand(process.argv.slice(2).filter((arg) => arg !== "--quality"));
+} else if (isMain(import.meta.url)) {
   try {
     const options = parseBenchArgs(process.argv.slice(2));
     const results = await runBench(options);
