@@ -8,6 +8,8 @@ import { parseDocument } from "./dom.ts";
 import { ParseError, TooLargeError } from "../errors.ts";
 import { planImages, type ImagePlan } from "../images/plan.ts";
 import { absolutizeUrls } from "./absolutize.ts";
+import { cleanArticle } from "./clean.ts";
+import { dropClassHints, keepClassHints } from "./hints.ts";
 import { withoutNamedProperties } from "./fast-document.ts";
 import { ArchiveReadability } from "./readability.ts";
 import { stripCss, stripScriptsAndStyles } from "./strip.ts";
@@ -73,24 +75,28 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
   // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
   const standard = withoutNamedProperties(document);
   const page = readPageMetadata(standard, url);
+  // Readability removes every class from the article; the cleanup after it reads them from a copy (hints.ts).
+  keepClassHints(standard);
   // With an image plan asked for, the images stage's DOM work (images.ts planImages) runs here, on the tree Readability
   // leaves, as it is serialized: the main thread then parses no HTML, and the article is not parsed a second time for
   // it (that second parse was 6% of a worker's CPU). The plan's HTML is the article's HTML with each <img> a marker.
   const serialize = (root: Element): { html: string; imagePlan?: ImagePlan } => {
+    dropClassHints(root);
     absolutizeUrls(root);
     if (options.imageMaxWidth === undefined) return { html: root.innerHTML };
     const imagePlan = planImages(root, url, options.imageMaxWidth);
     return { html: imagePlan.html, imagePlan };
   };
-  let article: ReturnType<typeof serialize> | undefined;
+  // The article's container is taken as Readability leaves it and serialized once cleaned, below.
+  let root: Element | undefined;
   const parsed = new ArchiveReadability(standard, {
     serializer: (node) => {
-      article = serialize(node as Element);
-      return article.html;
+      root = node as Element;
+      return "";
     },
   }).parse();
 
-  if (!parsed?.content || !article) {
+  if (!parsed || !root) {
     // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
     // the capture still holds what the reader saw. Readability restores the body it tried, minus scripts and styles.
     const body = document.body ? serialize(document.body) : { html: "" };
@@ -107,8 +113,11 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
     };
   }
 
+  const title = nonEmpty(parsed.title) ?? page.title;
+  cleanArticle(root, { title });
+  const article = serialize(root);
   return {
-    title: nonEmpty(parsed.title) ?? page.title,
+    title,
     byline: nonEmpty(parsed.byline) ?? page.byline,
     siteName: nonEmpty(parsed.siteName) ?? page.siteName,
     lang: nonEmpty(parsed.lang) ?? page.lang,
