@@ -9,6 +9,7 @@ import { ParseError, TooLargeError } from "../errors.ts";
 import { planImages, type ImagePlan } from "../images/plan.ts";
 import { absolutizeUrls } from "./absolutize.ts";
 import { cleanArticle } from "./clean.ts";
+import { markEmbeds, traceEmbeds } from "./embeds.ts";
 import { dropClassHints, keepClassHints } from "./hints.ts";
 import { withoutNamedProperties } from "./fast-document.ts";
 import { ArchiveReadability } from "./readability.ts";
@@ -77,10 +78,13 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
   const page = readPageMetadata(standard, url);
   // Readability removes every class from the article; the cleanup after it reads them from a copy (hints.ts).
   keepClassHints(standard);
+  // Videos and posts become placeholders Readability keeps, so that each leaves a trace (embeds.ts).
+  const embeds = markEmbeds(standard);
   // With an image plan asked for, the images stage's DOM work (images.ts planImages) runs here, on the tree Readability
   // leaves, as it is serialized: the main thread then parses no HTML, and the article is not parsed a second time for
   // it (that second parse was 6% of a worker's CPU). The plan's HTML is the article's HTML with each <img> a marker.
   const serialize = (root: Element): { html: string; imagePlan?: ImagePlan } => {
+    traceEmbeds(root, embeds);
     dropClassHints(root);
     absolutizeUrls(root);
     if (options.imageMaxWidth === undefined) return { html: root.innerHTML };
@@ -94,6 +98,7 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
       root = node as Element;
       return "";
     },
+    allowedVideoRegex: embeds.allowedVideoRegex,
   }).parse();
 
   if (!parsed || !root) {
