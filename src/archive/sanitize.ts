@@ -29,8 +29,9 @@ const ALLOWED_TAGS = [
 ]; // prettier-ignore
 
 /**
- * No `class` (the site has its own CSS, and Readability already dropped most), no `id`/`name` (DOM clobbering; the
- * fragment links that used them are dropped), no `style`, no event handlers: whatever is not listed here.
+ * No `class` (the site has its own CSS, and Readability already dropped most) but a code block's language (see
+ * ALLOWED_CLASSES), no `id`/`name` (DOM clobbering; the fragment links that used them are dropped), no `style`, no
+ * event handlers: whatever is not listed here.
  */
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   "*": ["lang", "dir"],
@@ -50,6 +51,12 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   details: ["open"],
 };
 
+/**
+ * `<code class="language-js">` (parse/code.ts): the HTML standard's way to name a code block's language. A class
+ * cannot run anything, and this one matches no rule of the site's CSS but the code block's own.
+ */
+const ALLOWED_CLASSES: Record<string, RegExp[]> = { code: [/^language-[a-z0-9][a-z0-9+#._-]{0,30}$/] };
+
 /** Attributes whose value must be a small whole number, or is dropped. */
 const NUMERIC_ATTRIBUTES = new Set(["width", "height", "colspan", "rowspan", "span", "start", "value"]);
 /** Attributes shown to readers as text, where a template delimiter could hide (see neutralizeTemplateDelimiters). */
@@ -64,6 +71,7 @@ export function sanitizeArticle(html: string, options: SanitizeOptions): string 
   const config: IOptions = {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedClasses: ALLOWED_CLASSES,
     allowedSchemes: ["http", "https", "mailto"],
     // An <img> may only name a relative local file: no scheme at all, not even https or data.
     allowedSchemesByTag: { img: [] },

@@ -9,8 +9,10 @@ import { ParseError, TooLargeError } from "../errors.ts";
 import { planImages, type ImagePlan } from "../images/plan.ts";
 import { absolutizeUrls } from "./absolutize.ts";
 import { cleanArticle } from "./clean.ts";
+import { labelCode } from "./code.ts";
 import { markEmbeds, traceEmbeds } from "./embeds.ts";
 import { dropClassHints, keepClassHints } from "./hints.ts";
+import { keepMath } from "./math.ts";
 import { withoutNamedProperties } from "./fast-document.ts";
 import { ArchiveReadability } from "./readability.ts";
 import { stripCss, stripScriptsAndStyles } from "./strip.ts";
@@ -85,6 +87,8 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
   // it (that second parse was 6% of a worker's CPU). The plan's HTML is the article's HTML with each <img> a marker.
   const serialize = (root: Element): { html: string; imagePlan?: ImagePlan } => {
     traceEmbeds(root, embeds);
+    keepMath(root);
+    labelCode(root);
     dropClassHints(root);
     absolutizeUrls(root);
     if (options.imageMaxWidth === undefined) return { html: root.innerHTML };
