@@ -20,7 +20,7 @@ export type CleanRule = "box" | "hidden" | "related" | "ui" | "credit" | "prompt
 const BOILERPLATE_WORDS = new Set([
   // navigation
   "nav", "navbar", "navigation", "topnav", "subnav", "menu", "menubar", "breadcrumb", "breadcrumbs", "pagination",
-  "pager", "skip", "toolbar", "banner", "contentinfo", "complementary",
+  "pager", "skip", "toolbar",
   // sharing and following
   "share", "sharing", "sharebar", "sharetools", "social", "socials",
   // more to read
@@ -32,12 +32,19 @@ const BOILERPLATE_WORDS = new Set([
   // about the page, not the article
   "comment", "comments", "disqus", "byline", "timestamp", "author", "bio", "biography", "copyright", "footer",
   "sidebar", "rail", "tags", "print",
-  // overlays that a stylesheet keeps hidden until hovered or opened
-  "rollover", "tooltip", "popover", "popup", "modal",
 ]); // prettier-ignore
 
+/**
+ * Overlays a stylesheet keeps hidden until hovered or opened: the only boxes removed from inside a sentence (The
+ * Hill's people cards sit inside the link to the person's name).
+ */
+const OVERLAY_WORDS = new Set(["rollover", "tooltip", "popover", "popup", "modal"]);
+
+/** ARIA roles of the page's own furniture (a role="banner" is the site's header; a class "banner" may be a photo). */
+const BOILERPLATE_ROLES = new Set(["navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "toolbar", "dialog", "alertdialog"]);
+
 /** Class words of an image credit: trusted on short boxes only (see boxRule). */
-const CREDIT_WORDS = new Set(["credit", "credits", "attribution"]);
+const CREDIT_WORDS = new Set(["credit", "credits", "attribution", "copyright"]);
 const MAX_CREDIT = 100;
 const FIGURE_TAGS = new Set(["img", "picture", "figure"]);
 const HEADINGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6"]);
@@ -163,7 +170,7 @@ export function cleanArticle(root: Element, context: CleanContext): number {
     }
     let rule: CleanRule | undefined = queued.has(element) ? "related" : undefined;
     if (!rule && !box.kept) {
-      rule = boxRule(element, box, box.text / rootBox.text);
+      rule = boxRule(element, box, box.text / rootBox.text, boxes);
       if (!rule && lineRules && !box.media && box.text > 0 && box.text <= MAX_LINE && standsAlone(element)) {
         const line = normalize(element.textContent ?? "");
         const links = box.text > 0 ? box.link / box.text : 0;
@@ -191,15 +198,21 @@ export function cleanArticle(root: Element, context: CleanContext): number {
 }
 
 /** Whether the element's class, id or role says it is boilerplate or hidden, and it is small enough to believe it. */
-function boxRule(element: Element, box: Box, share: number): CleanRule | undefined {
+function boxRule(element: Element, box: Box, share: number, boxes: Map<Element, Box>): CleanRule | undefined {
   // An image or figure is what the reader saw, whatever its class says ("block-image-ads hero-image"); a heading is
   // a line of the article, and its id is often made from its own words.
   if (share > MAX_BOX_SHARE || FIGURE_TAGS.has(element.localName) || insideHeading(element)) return undefined;
   const classes = classesOf(element);
   if (classes.some((name) => HIDDEN_CLASSES.has(name)) && !classes.some((name) => RESPONSIVE_DISPLAY.test(name))) return "hidden";
-  if (element.localName === "nav") return "box";
+  // Inside a paragraph of prose, a class like "author" or "tag" marks words of the sentence, not a box around them.
+  const inText = !BLOCK_TAGS.has(element.localName) && !standsAlone(element) && (blockAround(element, boxes)?.text ?? 0) >= PROSE_MIN;
+  if (!inText) {
+    if (element.localName === "nav") return "box";
+    const roles = (element.getAttribute("role") ?? "").toLowerCase().split(/\s+/);
+    if (roles.some((role) => BOILERPLATE_ROLES.has(role))) return "box";
+  }
   for (const word of hintWords(element)) {
-    if (BOILERPLATE_WORDS.has(word)) return "box";
+    if (OVERLAY_WORDS.has(word) || (!inText && BOILERPLATE_WORDS.has(word))) return "box";
     // A credit box is the credit alone; a caption that names its credit is the caption.
     if (CREDIT_WORDS.has(word) && element.localName !== "figcaption" && box.text <= MAX_CREDIT) return "credit";
   }
@@ -225,6 +238,16 @@ function extent(order: Element[], boxes: Map<Element, Box>, is: (element: Elemen
     end = Math.max(end, box.end);
   }
   return { before: (box) => end >= 0 && box.end < start, after: (box) => end >= 0 && box.start > end };
+}
+
+/** The box of the nearest block around an inline element, a few levels up. */
+function blockAround(element: Element, boxes: Map<Element, Box>): Box | undefined {
+  let current = element.parentElement;
+  for (let level = 0; current && level < MAX_INLINE_LEVELS; level++) {
+    if (BLOCK_TAGS.has(current.localName)) return boxes.get(current);
+    current = current.parentElement;
+  }
+  return undefined;
 }
 
 function insideHeading(element: Element): boolean {

@@ -37,7 +37,7 @@ function rawClassesOf(element: Element): string[] {
 }
 
 /**
- * The words of an element's class, id, role and itemprop: `subMenuContainer` gives sub, menu, container;
+ * The words of an element's class, id and itemprop: `subMenuContainer` gives sub, menu, container;
  * `article__credit` gives article, credit. Bigrams are included ("sign up", "sr only") so that a phrase can be
  * looked up as one entry. Left out, because they name nothing: generated class names (`css-1dv1kvn`, Medium's
  * `go gp dg ay`), a class of one or two letters on its own, and ids of more than four words, which are made from a
@@ -51,7 +51,7 @@ export function hintWords(element: Element): Set<string> {
   }
   const id = splitWords((element.getAttribute("id") ?? "").slice(0, MAX_HINT_CHARS));
   if (id.length <= MAX_ID_WORDS) addWords(out, id, 1);
-  for (const attribute of ["role", "itemprop"]) addWords(out, splitWords((element.getAttribute(attribute) ?? "").slice(0, MAX_HINT_CHARS)), 1);
+  addWords(out, splitWords((element.getAttribute("itemprop") ?? "").slice(0, MAX_HINT_CHARS)), 1);
   return out;
 }
 
