@@ -5,6 +5,7 @@
  */
 import sanitizeHtml from "sanitize-html";
 import type { IOptions, Attributes } from "sanitize-html";
+import { INLINE_ELEMENTS } from "../util/text-lines.ts";
 
 export interface SanitizeOptions {
   /** The page's final URL: relative links resolve against it, as in the browser (extract has already applied <base>). */
@@ -181,8 +182,6 @@ function neutralizeTemplateDelimiters(value: string): string {
   return value.replace(/\{(?=[{%#])|([%#}])(?=\})/g, (match) => `${match}\u200B`);
 }
 
-const INLINE_TAGS =
-  /^(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|rp|rt|ruby|s|samp|small|span|strong|sub|sup|time|u|var|wbr)$/i;
 const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
 
 /**
@@ -192,7 +191,7 @@ const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
 export function countWords(html: string): number {
   const text = html
     .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (INLINE_TAGS.test(name) ? "" : " "))
+    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (INLINE_ELEMENTS.has(name.toLowerCase()) ? "" : " "))
     .replace(/&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos|nbsp));/g, (entity, dec?: string, hex?: string, named?: string) => {
       if (dec !== undefined || hex !== undefined) {
         const code = dec !== undefined ? Number(dec) : Number.parseInt(hex!, 16);

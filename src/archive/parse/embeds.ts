@@ -8,7 +8,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { Readability } from "@mozilla/readability";
+import { resolveCandidate } from "../images/candidates.ts";
 import { classesOf } from "./hints.ts";
+import { textLines } from "../../util/text-lines.ts";
 
 /** What markEmbeds leaves for Readability and traceEmbeds. */
 export interface MarkedEmbeds {
@@ -189,13 +191,15 @@ function youtube(id: string, title: string | undefined): Trace {
 function fromMediaElement(element: Element, base: string): Trace | undefined {
   const sources = [element.getAttribute("src"), ...Array.from(element.querySelectorAll("source"), (source) => source.getAttribute("src"))];
   const url = sources.map((value) => absolute(value, base)).find(Boolean);
-  const poster = element.localName === "video" ? absolute(element.getAttribute("poster"), base, true) : undefined;
-  if (!url && !poster) return undefined;
+  // The poster is an image like any other: the same URLs an <img> may have (http, https, data:image).
+  const poster = element.localName === "video" ? resolveCandidate(element.getAttribute("poster"), base) : undefined;
+  const href = url?.href ?? (poster?.startsWith("data:") ? undefined : poster);
+  if (!href) return undefined;
   return {
     kind: element.localName === "audio" ? "audio" : "video",
-    url: (url ?? poster)!.href,
+    url: href,
     title: cleanTitle(element.getAttribute("title") ?? element.getAttribute("aria-label")),
-    poster: poster?.href,
+    poster,
   };
 }
 
@@ -214,50 +218,13 @@ function fromPostQuote(element: Element, base: string): Trace | undefined {
   const links = Array.from(element.querySelectorAll("a[href]"));
   url ??= absolute(links[links.length - 1]?.getAttribute("href"), base);
   if (!url) return undefined;
-  return { kind: "post", provider, url: url.href, text: linesOf(element).join("\n").slice(0, MAX_POST_TEXT) };
+  return { kind: "post", provider, url: url.href, text: textLines(element).join("\n").slice(0, MAX_POST_TEXT) };
 }
 
-/** The text of an element as a reader reads it: a line per block, scripts, styles and pictures left out. */
-function linesOf(root: Element): string[] {
-  const lines: string[] = [];
-  let line = "";
-  const flush = () => {
-    const text = line.replace(/\s+/g, " ").trim();
-    if (text) lines.push(text);
-    line = "";
-  };
-  const stack: Array<Node | null> = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null) {
-      flush();
-      continue;
-    }
-    if (node === undefined) continue;
-    if (node.nodeType === 3) {
-      line += (node as Text).data;
-      continue;
-    }
-    if (node.nodeType !== 1) continue;
-    const name = (node as Element).localName;
-    if (name === "script" || name === "style" || name === "svg" || name === "template" || name === "noscript") continue;
-    const block = !INLINE.has(name);
-    if (block) {
-      flush();
-      stack.push(null);
-    }
-    for (let child = node.lastChild; child; child = child.previousSibling) stack.push(child);
-  }
-  flush();
-  return lines;
-}
-
-const INLINE = new Set(["a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "i", "img", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u"]);
-
-function absolute(value: string | null | undefined, base: string, allowDataImage = false): URL | undefined {
+/** `value` resolved against `base`, if it is an http(s) URL. */
+function absolute(value: string | null | undefined, base: string): URL | undefined {
   const trimmed = value?.trim();
   if (!trimmed) return undefined;
-  if (allowDataImage && /^data:image\//i.test(trimmed)) return new URL(trimmed);
   try {
     const url = new URL(trimmed, base);
     return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
