@@ -16,7 +16,7 @@ export interface CleanContext {
 /** Why an element was removed. */
 export type CleanRule = "box" | "hidden" | "related" | "ui" | "credit" | "prompt" | "dateline" | "byline" | "title" | "links";
 
-/** Class, id or role words of boxes that are not the article: a box so named is removed whole. */
+/** Class or id words of boxes that are not the article: a box so named is removed whole. */
 const BOILERPLATE_WORDS = new Set([
   // navigation
   "nav", "navbar", "navigation", "topnav", "subnav", "menu", "menubar", "breadcrumb", "breadcrumbs", "pagination",
@@ -82,8 +82,11 @@ const TEXT_MIN = 30;
 const TEXT_TAGS = new Set(["p", "li", "dd", "dt", "td", "th", "blockquote", "figcaption", "h2", "h3", "h4", "h5", "h6"]);
 /** Inline elements looked through, upwards, to find the block a line stands in. */
 const MAX_INLINE_LEVELS = 8;
-/** Past this many elements, only the class rules run: the line rules read text and would cost more than they save. */
-const MAX_ELEMENTS = 50_000;
+/**
+ * The line rules read an element's text and links, which costs its whole subtree: they look only at lines of at most
+ * this many elements, so that however deep a page nests, the cleanup stays linear in its size.
+ */
+const MAX_LINE_ELEMENTS = 100;
 
 /** Text that is a control or a label of the page, not of the article, when it stands alone on its line. */
 const UI_LINES = new Set([
@@ -92,7 +95,8 @@ const UI_LINES = new Set([
   "subscribe", "subscribe now", "share", "share this", "share this article", "share this story", "tweet", "email",
   "print", "comments", "comment", "leave a comment", "close", "caption", "image", "expand", "enlarge",
   "this slideshow requires javascript", "view gallery", "loading", "back to top", "menu", "search", "breaking news",
-  "tell us what you think", "follow us", "about the author", "about the authors", "image copyright", "image caption", "media caption", "getty images",
+  "tell us what you think", "follow us", "about the author", "about the authors", "image copyright", "image caption",
+  "media caption", "getty images",
 ]); // prettier-ignore
 
 /** A label that introduces links to other articles: it and the link lists after it go. */
@@ -128,6 +132,7 @@ const DATELINE_WORDS = new RegExp(
   `\\b(?:${MONTH}|${WEEKDAY}|updated|update|posted|published|publication|last|modified|edited|on|at|am|pm|a\\.m|p\\.m|est|edt|cst|cdt|mst|mdt|pst|pdt|gmt|bst|cet|utc|ist|\\d+(?:st|nd|rd|th)?|ago|seconds?|minutes?|hours?|days?|weeks?|months?|years?|today|yesterday|date|time|read|reading|min|mins)\\b`,
   "gi",
 );
+
 interface Box {
   /** Characters other than whitespace, and those of them inside links. */
   text: number;
@@ -146,7 +151,6 @@ export function cleanArticle(root: Element, context: CleanContext): number {
   const { boxes, order } = measure(root);
   const rootBox = boxes.get(root)!;
   if (rootBox.text === 0) return 0;
-  const lineRules = order.length <= MAX_ELEMENTS;
 
   // The article's prose runs from its first long paragraph to its last: what stands before or after it is where
   // pages put bylines and dates. Lists of other articles stand after its last line of text of any length (a shopping
@@ -171,7 +175,8 @@ export function cleanArticle(root: Element, context: CleanContext): number {
     let rule: CleanRule | undefined = queued.has(element) ? "related" : undefined;
     if (!rule && !box.kept) {
       rule = boxRule(element, box, box.text / rootBox.text, boxes);
-      if (!rule && lineRules && !box.media && box.text > 0 && box.text <= MAX_LINE && standsAlone(element)) {
+      const small = box.end - box.start < MAX_LINE_ELEMENTS && box.text > 0 && box.text <= MAX_LINE;
+      if (!rule && small && !box.media && standsAlone(element)) {
         const line = normalize(element.textContent ?? "");
         const links = box.text > 0 ? box.link / box.text : 0;
         if (RELATED_LABEL.test(line) || (links >= 0.5 && RELATED_PREFIX.test(line))) {

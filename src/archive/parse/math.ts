@@ -20,6 +20,8 @@ const WRAPPER_CLASSES = new Set([...MATHJAX_CLASSES, "katex", "katex-display"]);
 const RENDERED_TAGS = new Set(["mjx-container"]);
 /** Wrappers looked through, upwards from a <math>, for the rendered formula it belongs to. */
 const MAX_WRAPPER_LEVELS = 4;
+/** Formulas rewritten in one page; the rest keep their bare text (the sanitizer drops MathML's tags, not its text). */
+const MAX_FORMULAS = 2000;
 /** A formula longer than this is cut: it is text for a reader, not a document of its own. */
 const MAX_FORMULA = 4000;
 /** MathML nested deeper than this is read as plain text. */
@@ -39,8 +41,8 @@ export function keepMath(root: Element): void {
     }
     for (const source of sources) source.replaceWith(code(document, source.textContent ?? ""));
   }
-  for (const math of Array.from(root.querySelectorAll("math"))) {
-    if (!root.contains(math)) continue;
+  for (const math of Array.from(root.querySelectorAll("math")).slice(0, MAX_FORMULAS)) {
+    if (!root.contains(math)) continue; // inside a formula replaced already
     const tex = texAnnotation(math);
     const formula = code(document, tex ?? linear(math, 0));
     renderedWrapper(math, root).replaceWith(formula);
