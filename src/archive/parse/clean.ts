@@ -41,7 +41,9 @@ const BOILERPLATE_WORDS = new Set([
 const OVERLAY_WORDS = new Set(["rollover", "tooltip", "popover", "popup", "modal"]);
 
 /** ARIA roles of the page's own furniture (a role="banner" is the site's header; a class "banner" may be a photo). */
-const BOILERPLATE_ROLES = new Set(["navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "toolbar", "dialog", "alertdialog"]);
+const BOILERPLATE_ROLES = new Set([
+  "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "toolbar", "dialog", "alertdialog",
+]); // prettier-ignore
 
 /** Class words of an image credit: trusted on short boxes only (see boxRule). */
 const CREDIT_WORDS = new Set(["credit", "credits", "attribution", "copyright"]);
@@ -156,8 +158,12 @@ export function cleanArticle(root: Element, context: CleanContext): number {
   // pages put bylines and dates. Lists of other articles stand after its last line of text of any length (a shopping
   // guide's product lists sit between short paragraphs and are its content; a list before the text is more often a
   // table of contents or the highlights than a menu, and menus say what they are in their class).
-  const prose = extent(order, boxes, (element, box) => element.localName === "p" && box.text >= PROSE_MIN && box.link <= box.text * PROSE_MAX_LINKS);
-  const text = extent(order, boxes, (element, box) => TEXT_TAGS.has(element.localName) && box.text >= TEXT_MIN && box.link < box.text * 0.5);
+  const prose = extent(order, boxes, (element, box) =>
+    element.localName === "p" && box.text >= PROSE_MIN && box.link <= box.text * PROSE_MAX_LINKS,
+  );
+  const text = extent(order, boxes, (element, box) =>
+    TEXT_TAGS.has(element.localName) && box.text >= TEXT_MIN && box.link < box.text * 0.5,
+  );
   const title = normalize(context.title);
 
   const removals: Array<[Element, CleanRule]> = [];
@@ -183,7 +189,8 @@ export function cleanArticle(root: Element, context: CleanContext): number {
           rule = "related";
           for (const next of linkListsAfter(element, boxes)) queued.add(next);
         } else {
-          rule = lineRule(line, prose.before(box) || prose.after(box), title, () => text.after(box) && isLinkList(element, box));
+          const edge = prose.before(box) || prose.after(box);
+          rule = lineRule(line, edge, title, () => text.after(box) && isLinkList(element, box));
         }
       }
     }
@@ -210,7 +217,8 @@ function boxRule(element: Element, box: Box, share: number, boxes: Map<Element, 
   const classes = classesOf(element);
   if (classes.some((name) => HIDDEN_CLASSES.has(name)) && !classes.some((name) => RESPONSIVE_DISPLAY.test(name))) return "hidden";
   // Inside a paragraph of prose, a class like "author" or "tag" marks words of the sentence, not a box around them.
-  const inText = !BLOCK_TAGS.has(element.localName) && !standsAlone(element) && (blockAround(element, boxes)?.text ?? 0) >= PROSE_MIN;
+  const inText =
+    !BLOCK_TAGS.has(element.localName) && !standsAlone(element) && (blockAround(element, boxes)?.text ?? 0) >= PROSE_MIN;
   if (!inText) {
     if (element.localName === "nav") return "box";
     const roles = (element.getAttribute("role") ?? "").toLowerCase().split(/\s+/);
@@ -292,7 +300,8 @@ function standsAlone(element: Element): boolean {
   let current: Element | null = element;
   for (let level = 0; current && level < MAX_INLINE_LEVELS; level++) {
     if (BLOCK_TAGS.has(current.localName)) return true;
-    if (!beside(current.previousSibling, (n) => n.previousSibling) || !beside(current.nextSibling, (n) => n.nextSibling)) return false;
+    const alone = beside(current.previousSibling, (n) => n.previousSibling) && beside(current.nextSibling, (n) => n.nextSibling);
+    if (!alone) return false;
     current = current.parentElement;
   }
   return false;
@@ -365,7 +374,8 @@ function measure(root: Element): { boxes: Map<Element, Box>; order: Element[] } 
     const { element, exit } = stack.pop()!;
     if (!exit) {
       const name = element.localName;
-      const box: Box = { text: 0, link: 0, kept: KEPT_TAGS.has(name), media: MEDIA_TAGS.has(name), start: order.length, end: order.length };
+      const start = order.length;
+      const box: Box = { text: 0, link: 0, kept: KEPT_TAGS.has(name), media: MEDIA_TAGS.has(name), start, end: start };
       boxes.set(element, box);
       order.push(element);
       stack.push({ element, exit: true });

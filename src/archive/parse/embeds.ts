@@ -113,8 +113,11 @@ export function traceEmbeds(root: Element, embeds: MarkedEmbeds): void {
 function traceOf(element: Element, base: string): Trace | undefined {
   switch (element.localName) {
     case "iframe":
-    case "embed":
-      return fromPlayerUrl(element.getAttribute("src") ?? element.getAttribute("data-src") ?? element.getAttribute("data-lazy-src"), base, element.getAttribute("title"));
+    case "embed": {
+      // Lazy loaders keep a frame's address in data-src until it scrolls into view.
+      const src = element.getAttribute("src") ?? element.getAttribute("data-src") ?? element.getAttribute("data-lazy-src");
+      return fromPlayerUrl(src, base, element.getAttribute("title"));
+    }
     case "object":
       return fromPlayerUrl(
         element.getAttribute("data") ?? element.querySelector("param[name='movie' i]")?.getAttribute("value"),
@@ -169,7 +172,8 @@ function fromPlayerUrl(value: string | null | undefined, base: string, title: st
   }
   // Mastodon, on any server: https://<server>/@<user>/<id>/embed
   if ((match = /^\/(@[\w.-]{1,64})\/(\d{1,25})\/embed\/?$/.exec(path))) {
-    return { kind: "post", provider: "Mastodon", url: `${url.origin}/${match[1]}/${match[2]}`, title: named ?? `Post by ${match[1]}@${url.hostname}` };
+    const [, user, id] = match;
+    return { kind: "post", provider: "Mastodon", url: `${url.origin}/${user}/${id}`, title: named ?? `Post by ${user}@${url.hostname}` };
   }
   // Another player Readability keeps (Twitch, the Internet Archive, Wikimedia, ...): a link to the player itself.
   if (READABILITY_VIDEOS.test(url.href)) return { kind: "video", url: url.href, title: named };

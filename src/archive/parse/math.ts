@@ -133,8 +133,10 @@ function linear(element: Element, depth: number): string {
       return `\\sqrt{${parts.join("")}}`;
     case "mroot":
       return `\\sqrt[${b}]{${a}}`;
-    case "mfenced":
-      return `${element.getAttribute("open") ?? "("}${parts.join(element.getAttribute("separators")?.trim()[0] ?? ",")}${element.getAttribute("close") ?? ")"}`;
+    case "mfenced": {
+      const separator = element.getAttribute("separators")?.trim()[0] ?? ",";
+      return `${element.getAttribute("open") ?? "("}${parts.join(separator)}${element.getAttribute("close") ?? ")"}`;
+    }
     case "mtable":
       return parts.join(" \\\\ ");
     case "mtr":
