@@ -10,13 +10,13 @@ import path from "node:path";
 import { JSDOM } from "jsdom";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFetcher } from "../../src/archive/fetch/index.ts";
 import { hashUrl } from "../../src/archive/links.ts";
 import { archiveLinks } from "../../src/archive/run.ts";
 import type { Fetcher } from "../../src/archive/types.ts";
 import { makeWorkspace, readCapture, type Workspace } from "../helpers/archive.ts";
 import { bytes, makeImage } from "../helpers/images.ts";
 import { scriptCapable } from "../helpers/safety.ts";
+import { offlineFetcher } from "../../tools/bench/offline-fetcher.ts";
 import { html, startServer, type Handler, type TestServer } from "../helpers/server.ts";
 
 const PROSE = Array.from(
@@ -72,16 +72,7 @@ let poster: Buffer;
 
 /** The real fetcher, except that YouTube's poster server is this test's server (the internet, played locally). */
 function fetcherFor(ws: Workspace, server: TestServer): Fetcher {
-  const config = ws.config();
-  const real = createFetcher({
-    limits: config.fetch,
-    userAgent: config.userAgent,
-    allowPrivateNetwork: true,
-    perHostConcurrency: config.perHostConcurrency,
-    lookup: async (hostname) => {
-      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-    },
-  });
+  const real = offlineFetcher(ws.config());
   return {
     fetch: (url, request) => {
       const parsed = new URL(url);

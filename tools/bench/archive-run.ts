@@ -6,11 +6,11 @@
  * Arguments: archive flags. Reports ArchiveRunFigures.
  */
 import { resolveConfig } from "../../src/archive/config.ts";
-import { createFetcher } from "../../src/archive/fetch/index.ts";
 import { imageCounts } from "../../src/archive/images/encode.ts";
 import { poolCounts } from "../../src/archive/parse/pool.ts";
 import { archiveLinks } from "../../src/archive/run.ts";
 import { processFigures, report, type ProcessFigures } from "./child.ts";
+import { offlineFetcher } from "./offline-fetcher.ts";
 
 export interface ArchiveRunFigures extends ProcessFigures {
   links: number;
@@ -31,15 +31,7 @@ export interface ArchiveRunFigures extends ProcessFigures {
 }
 
 const { config } = resolveConfig(process.argv.slice(2));
-const fetcher = createFetcher({
-  limits: config.fetch,
-  userAgent: config.userAgent,
-  allowPrivateNetwork: config.allowPrivateNetwork,
-  perHostConcurrency: config.perHostConcurrency,
-  lookup: async (hostname) => {
-    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-  },
-});
+const fetcher = offlineFetcher(config);
 const cpu = process.cpuUsage();
 const started = performance.now();
 const summary = await archiveLinks(config, { fetcher });

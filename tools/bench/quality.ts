@@ -16,11 +16,11 @@ import { gunzipSync } from "node:zlib";
 import { Readability } from "@mozilla/readability";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { resolveConfig } from "../../src/archive/config.ts";
-import { createFetcher } from "../../src/archive/fetch/index.ts";
 import { hashUrl } from "../../src/archive/links.ts";
 import { archiveLinks } from "../../src/archive/run.ts";
 import { captureBodyOf } from "../../src/site/data.ts";
 import { REFERENCES, benchmarkIds, groundTruth, pageGzip, referenceOutput, type ReferenceName } from "./benchmark-files.ts";
+import { offlineFetcher } from "./offline-fetcher.ts";
 import { scoreBodies, type ArticleBodies, type Scores, type TpFpFn } from "./score.ts";
 import { htmlToText } from "./text.ts";
 
@@ -176,8 +176,8 @@ async function servePages(ids: string[]): Promise<{ origin: string; close(): Pro
 }
 
 /**
- * The real archiveLinks, with the config `npm run archive` resolves from the same flags. As in archive-run.ts, names
- * other than IP literals do not resolve: the pages' own images fail at once and nothing reaches the internet.
+ * The real archiveLinks, with the config `npm run archive` resolves from the same flags, through the offline fetcher:
+ * the pages' own images fail at once and nothing reaches the internet.
  */
 async function archivePages(urls: string[], workDir: string, cacheDir: string, workers: number | undefined) {
   const linksFile = path.join(workDir, "links.txt");
@@ -185,15 +185,7 @@ async function archivePages(urls: string[], workDir: string, cacheDir: string, w
   const flags = ["--links", linksFile, "--cache", cacheDir, "--allow-private-network", "--progress", "quiet"];
   if (workers !== undefined) flags.push("--workers", String(workers));
   const { config } = resolveConfig(flags);
-  const fetcher = createFetcher({
-    limits: config.fetch,
-    userAgent: config.userAgent,
-    allowPrivateNetwork: config.allowPrivateNetwork,
-    perHostConcurrency: config.perHostConcurrency,
-    lookup: async (hostname) => {
-      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-    },
-  });
+  const fetcher = offlineFetcher(config);
   const started = performance.now();
   try {
     const summary = await archiveLinks(config, { fetcher });
