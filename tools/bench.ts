@@ -9,7 +9,8 @@
  * run or the other, and the fastest round of each is the least disturbed. Every round's wall time is kept too.
  * Prints a table and writes every figure to .bench/results.json (or --out FILE). Flags: --pages N (default 390 = 3 ×
  * the 130 fixture pages), --rounds N, --captures N (build, default 10000), --quick (40 pages, 200 captures, one
- * round), --workers N (passed to the archiver), --no-build, --out FILE.
+ * round), --workers N (passed to the archiver), --no-build, --out FILE. `--quality` runs the extraction-quality
+ * bench instead (tools/bench/quality.ts).
  */
 import "../src/cli/require-node.ts";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -21,6 +22,7 @@ import type { BaselineFigures } from "./bench/baseline.ts";
 import { benchBuild, type BuildBenchFigures } from "./bench/build.ts";
 import { runChild, type ChildRun } from "./bench/child.ts";
 import { writeCachedLinks } from "./bench/noop.ts";
+import { formatQuality, qualityOptions, runQualityBench } from "./bench/quality.ts";
 import { fixturePages, prepareWorkload } from "./bench/workload.ts";
 import { isMain, runMain } from "../src/cli/run.ts";
 import { helpText, resolveOptions, type CommandSpec } from "../src/util/options.ts";
@@ -82,11 +84,15 @@ export const BENCH_COMMAND: CommandSpec = {
     { flag: "quick", kind: "boolean", default: false, help: "a small run: 40 pages, 200 captures, one round" },
     { flag: "workers", kind: "integer", value: "N", min: 1, max: 64, help: "parse threads of the archiver (its default: one per core)" },
     { flag: "build", kind: "boolean", default: true, help: "measure the build too (--no-build skips it)" },
-    { flag: "out", kind: "string", value: "FILE", default: ".bench/results.json", help: "where every figure is written as JSON" },
+    { flag: "out", kind: "string", value: "FILE", defaultText: ".bench/results.json; .bench/quality.json with --quality", help: "where every figure is written as JSON" },
+    { flag: "quality", kind: "boolean", default: false, help: "instead: score the archiver's text on the extraction benchmark (F1, precision, recall) beside Readability's" },
   ],
 };
 
-export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = {}): BenchOptions & { help: boolean } {
+export function parseBenchArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): BenchOptions & { help: boolean; quality: boolean; givenPages: number | undefined; givenOut: string | undefined } {
   const { values } = resolveOptions(BENCH_COMMAND, argv, env);
   const quick = values.quick === true;
   const given = (flag: string, fallback: number) => (values[flag] as number | undefined) ?? fallback;
@@ -97,10 +103,13 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Ben
     noopLinks: 1000,
     workers: values.workers as number | undefined,
     build: values.build === true,
-    out: path.resolve(ROOT, values.out as string),
+    out: path.resolve(ROOT, (values.out as string | undefined) ?? ".bench/results.json"),
     workDir: path.join(ROOT, ".bench", "work"),
     log: (line) => process.stderr.write(`bench: ${line}\n`),
     help: values.help === true,
+    quality: values.quality === true,
+    givenPages: values.pages as number | undefined,
+    givenOut: values.out as string | undefined,
   };
 }
 
@@ -311,6 +320,12 @@ async function benchCommand(argv: string[]): Promise<number> {
   const options = parseBenchArgs(argv, process.env);
   if (options.help) {
     process.stdout.write(`${helpText(BENCH_COMMAND)}\n`);
+    return 0;
+  }
+  if (options.quality) {
+    const quality = qualityOptions({ pages: options.givenPages, workers: options.workers, out: options.givenOut });
+    const results = await runQualityBench(quality);
+    process.stdout.write(`${formatQuality(results)}\n\nAll figures: ${path.relative(process.cwd(), quality.out)}\n`);
     return 0;
   }
   const results = await runBench(options);

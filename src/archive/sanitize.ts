@@ -5,6 +5,7 @@
  */
 import sanitizeHtml from "sanitize-html";
 import type { IOptions, Attributes } from "sanitize-html";
+import { INLINE_ELEMENTS } from "../util/text-lines.ts";
 
 export interface SanitizeOptions {
   /** The page's final URL: relative links resolve against it, as in the browser (extract has already applied <base>). */
@@ -29,8 +30,9 @@ const ALLOWED_TAGS = [
 ]; // prettier-ignore
 
 /**
- * No `class` (the site has its own CSS, and Readability already dropped most), no `id`/`name` (DOM clobbering; the
- * fragment links that used them are dropped), no `style`, no event handlers: whatever is not listed here.
+ * No `class` (the site has its own CSS, and Readability already dropped most) but a code block's language (see
+ * ALLOWED_CLASSES), no `id`/`name` (DOM clobbering; the fragment links that used them are dropped), no `style`, no
+ * event handlers: whatever is not listed here.
  */
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   "*": ["lang", "dir"],
@@ -50,6 +52,12 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   details: ["open"],
 };
 
+/**
+ * `<code class="language-js">` (parse/code.ts): the HTML standard's way to name a code block's language. A class
+ * cannot run anything, and this one matches no rule of the site's CSS but the code block's own.
+ */
+const ALLOWED_CLASSES: Record<string, RegExp[]> = { code: [/^language-[a-z0-9][a-z0-9+#._-]{0,30}$/] };
+
 /** Attributes whose value must be a small whole number, or is dropped. */
 const NUMERIC_ATTRIBUTES = new Set(["width", "height", "colspan", "rowspan", "span", "start", "value"]);
 /** Attributes shown to readers as text, where a template delimiter could hide (see neutralizeTemplateDelimiters). */
@@ -64,6 +72,7 @@ export function sanitizeArticle(html: string, options: SanitizeOptions): string 
   const config: IOptions = {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedClasses: ALLOWED_CLASSES,
     allowedSchemes: ["http", "https", "mailto"],
     // An <img> may only name a relative local file: no scheme at all, not even https or data.
     allowedSchemesByTag: { img: [] },
@@ -173,8 +182,6 @@ function neutralizeTemplateDelimiters(value: string): string {
   return value.replace(/\{(?=[{%#])|([%#}])(?=\})/g, (match) => `${match}\u200B`);
 }
 
-const INLINE_TAGS =
-  /^(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|rp|rt|ruby|s|samp|small|span|strong|sub|sup|time|u|var|wbr)$/i;
 const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
 
 /**
@@ -184,7 +191,7 @@ const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
 export function countWords(html: string): number {
   const text = html
     .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (INLINE_TAGS.test(name) ? "" : " "))
+    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (INLINE_ELEMENTS.has(name.toLowerCase()) ? "" : " "))
     .replace(/&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos|nbsp));/g, (entity, dec?: string, hex?: string, named?: string) => {
       if (dec !== undefined || hex !== undefined) {
         const code = dec !== undefined ? Number(dec) : Number.parseInt(hex!, 16);

@@ -138,6 +138,16 @@ describe("mirror pages", () => {
     expect(facts.imageWidth).toBe(640);
   });
 
+  test("a page kept whole, where no article was found, says so above it, and an article page does not", async () => {
+    const note = async (key: keyof typeof CAPTURE_URLS) => {
+      const response = await fetch(fixture.url(`/${hashOf(key)}/`));
+      const { document } = new JSDOM(await response.text()).window;
+      return document.querySelector(".capture-note")?.textContent ?? null;
+    };
+    expect(await note("arsAbout")).toBe("This page did not look like an article; it is kept as the page was.");
+    expect(await note("ars")).toBeNull();
+  });
+
   test("prints the article alone, black on white, with each outbound link's address written out", async () => {
     const { page, close } = await openRecordedPage(browser);
     await page.goto(fixture.url(`/${hashOf("ars")}/`));

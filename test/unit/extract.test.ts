@@ -192,6 +192,13 @@ describe("stripScriptsAndStyles", () => {
     );
   });
 
+  it("keeps a MathJax TeX script as text in a span, where a tag inside the TeX stays text", () => {
+    const html = '<p>Let <script type="math/tex; mode=display" id="MathJax-Element-1">a < b </span><img src=x onerror=alert(1)> & c</script> hold.</p>';
+    expect(stripScriptsAndStyles(html)).toBe(
+      '<p>Let <span data-archive-tex="">a &lt; b &lt;/span&gt;&lt;img src=x onerror=alert(1)&gt; &amp; c</span> hold.</p>',
+    );
+  });
+
   it("ends a script where the HTML tokenizer does, even with a commented-out <script> inside", () => {
     const html = "<script>\n<!--\n<script src=\"foo.js\"></script>\n-->\n</script><p>After</p>";
     expect(stripScriptsAndStyles(html)).toBe("<p>After</p>");

@@ -69,6 +69,11 @@ describe("sanitizeArticle", () => {
     expect(fragment.querySelector("p")?.outerHTML).toBe("<p>Hello <b>there</b></p>");
   });
 
+  it("keeps a code block's language class, and no other class on code or elsewhere", () => {
+    const out = sanitize('<pre><code class="language-c++ hljs x">a</code></pre><p class="language-js">b</p><code class="language-js&quot;x">c</code>');
+    expect(out).toBe('<pre><code class="language-c++">a</code></pre><p>b</p><code>c</code>');
+  });
+
   it("turns javascript:, vbscript: and data: links into plain text, however they are disguised", () => {
     const hrefs = Array.from(fragment.querySelectorAll("a[href]"), (a) => a.getAttribute("href"));
     expect(hrefs).toEqual(["https://news.example/next"]);

@@ -8,6 +8,11 @@ import { parseDocument } from "./dom.ts";
 import { ParseError, TooLargeError } from "../errors.ts";
 import { planImages, type ImagePlan } from "../images/plan.ts";
 import { absolutizeUrls } from "./absolutize.ts";
+import { cleanArticle } from "./clean.ts";
+import { labelCode } from "./code.ts";
+import { markEmbeds, traceEmbeds } from "./embeds.ts";
+import { dropClassHints, keepClassHints } from "./hints.ts";
+import { keepMath } from "./math.ts";
 import { withoutNamedProperties } from "./fast-document.ts";
 import { Readability } from "@mozilla/readability";
 import { ArchiveReadability } from "./readability.ts";
@@ -75,22 +80,35 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
   // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
   const standard = withoutNamedProperties(document);
   const page = readPageMetadata(standard, url);
+  // Readability removes every class from the article; the cleanup after it reads them from a copy (hints.ts).
+  keepClassHints(standard);
+  // Videos and posts become placeholders Readability keeps, so that each leaves a trace (embeds.ts).
+  const embeds = markEmbeds(standard);
   // With an image plan asked for, the images stage's DOM work (images.ts planImages) runs here, on the tree Readability
   // leaves, as it is serialized: the main thread then parses no HTML, and the article is not parsed a second time for
   // it. The plan's HTML is the article's HTML with each <img> a marker.
   const serialize = (root: Element): { html: string; imagePlan?: ImagePlan } => {
+    traceEmbeds(root, embeds);
+    keepMath(root);
+    labelCode(root);
+    dropClassHints(root);
     absolutizeUrls(root);
     if (options.imageMaxWidth === undefined) return { html: root.innerHTML };
     const imagePlan = planImages(root, url, options.imageMaxWidth);
     return { html: imagePlan.html, imagePlan };
   };
-  let article: ReturnType<typeof serialize> | undefined;
-  const parsed = readArticle(document, (node) => {
-    article = serialize(node as Element);
-    return article.html;
-  });
+  // The article's container is taken as Readability leaves it and serialized once cleaned, below.
+  let root: Element | undefined;
+  const parsed = readArticle(
+    document,
+    (node) => {
+      root = node as Element;
+      return "";
+    },
+    { allowedVideoRegex: embeds.allowedVideoRegex },
+  );
 
-  if (!parsed?.content || !article) {
+  if (!parsed || !root) {
     // Readability found no text to build an article from (a gallery, an app shell): keep the page's whole body, so
     // the capture still holds what the reader saw. Readability restores the body it tried, minus scripts and styles.
     const body = document.body ? serialize(document.body) : { html: "" };
@@ -107,8 +125,11 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
     };
   }
 
+  const title = nonEmpty(parsed.title) ?? page.title;
+  cleanArticle(root, { title });
+  const article = serialize(root);
   return {
-    title: nonEmpty(parsed.title) ?? page.title,
+    title,
     byline: nonEmpty(parsed.byline) ?? page.byline,
     siteName: nonEmpty(parsed.siteName) ?? page.siteName,
     lang: nonEmpty(parsed.lang) ?? page.lang,
@@ -125,10 +146,13 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
  * (fast-document.ts), with the cheaper checks (readability.ts). `fastPaths: false` runs plain Readability on the plain
  * document: the oracle test/integration/readability-same.test.ts holds this path to, answer for answer.
  */
-export function readArticle(document: Document, serializer: (node: Node) => string, { fastPaths = true }: { fastPaths?: boolean } = {}) {
-  return fastPaths
-    ? new ArchiveReadability(withoutNamedProperties(document), { serializer }).parse()
-    : new Readability(document, { serializer }).parse();
+export function readArticle(
+  document: Document,
+  serializer: (node: Node) => string,
+  { fastPaths = true, allowedVideoRegex }: { fastPaths?: boolean; allowedVideoRegex?: RegExp } = {},
+) {
+  const options = { serializer, ...(allowedVideoRegex ? { allowedVideoRegex } : {}) };
+  return fastPaths ? new ArchiveReadability(withoutNamedProperties(document), options).parse() : new Readability(document, options).parse();
 }
 
 /** The page's own metadata: an Article's fields without its body. */

@@ -2,6 +2,7 @@
  * The cheap pre-parse: <script> and <style> cut out of the markup before jsdom sees it (and, for a second attempt, <link>).
  * Pure string work, no DOM.
  */
+import { TEX_SOURCE } from "./math.ts";
 
 const SPACE_SLASH_OR_GT = "[\\t\\n\\f\\r />]";
 /** A start tag's name, or a comment opening: what the scan below stops at. */
@@ -11,13 +12,18 @@ const START_TAG_REST = /(?:[^>"'=]|=[\t\n\f\r ]*"[^"]*"|=[\t\n\f\r ]*'[^']*'|["'
 /** Elements whose content is text to the tokenizer, so a `<script` inside them is not a tag. */
 const TEXT_ELEMENTS = new Set(["title", "textarea", "xmp", "iframe", "noembed", "noframes"]);
 const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
+/** MathJax's `<script type="math/tex">` and `<script type="math/tex; mode=display">`. */
+const MATH_TEX = /\btype\s*=\s*["']?\s*math\/tex\b/i;
+/** A formula's TeX longer than this is not a formula. */
+const MAX_TEX = 20_000;
 
 /**
  * Cuts <script> and <style> elements out of the source before jsdom sees it: on real pages they are a third of the
  * parse time, jsdom never runs the scripts anyway, and stylesheets are where its CSS parser has thrown. JSON-LD scripts
- * stay, because Readability reads title, byline and dates from them. This is an optimization, not a safety measure
- * (sanitizeArticle is): it follows the tokenizer closely enough for comments, quoted attributes, raw-text elements and
- * `<!-- <script> -->` inside scripts, and where it is wrong it can only drop or keep text, never add markup.
+ * stay, because Readability reads title, byline and dates from them; a MathJax TeX script becomes a span holding its
+ * TeX as escaped text. This is an optimization, not a safety measure (sanitizeArticle is): it follows the tokenizer
+ * closely enough for comments, quoted attributes, raw-text elements and `<!-- <script> -->` inside scripts, and where
+ * it is wrong it can only drop or keep text, never add markup of the page's making.
  */
 export function stripScriptsAndStyles(html: string): string {
   const kept: string[] = [];
@@ -41,8 +47,13 @@ export function stripScriptsAndStyles(html: string): string {
       const closeStart = name === "script" ? endOfScriptData(html, contentStart) : endOfRawText(html, contentStart, name);
       const closeEnd = closeStart >= html.length ? html.length : afterTagEnd(html, closeStart);
       tags.lastIndex = closeEnd;
-      if (name === "script" && JSON_LD.test(html.slice(start, contentStart))) continue;
+      const startTag = html.slice(start, contentStart);
+      if (name === "script" && JSON_LD.test(startTag)) continue;
       kept.push(html.slice(copiedUpTo, start));
+      // MathJax keeps a formula's TeX in a script; it stays, as text (math.ts makes it <code>).
+      if (name === "script" && MATH_TEX.test(startTag) && closeStart - contentStart <= MAX_TEX) {
+        kept.push(`<span ${TEX_SOURCE}="">${escapeText(html.slice(contentStart, Math.min(closeStart, html.length)))}</span>`);
+      }
       copiedUpTo = closeEnd;
     } else if (TEXT_ELEMENTS.has(name)) {
       const closeStart = endOfRawText(html, contentStart, name);
@@ -89,6 +100,11 @@ function endOfScriptData(html: string, from: number): number {
     }
   }
   return html.length;
+}
+
+/** Script text as element text: what the script held, read literally (its `&lt;` is four characters). */
+function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }
 
 function afterTagEnd(html: string, from: number): number {
