@@ -36,7 +36,7 @@ describe("npm run bench -- --quality on five pages", () => {
     const stored: ArticleBodies = {};
     for (const id of ids) {
       const file = await readFile(path.join(results.cacheDir, hashUrl(results.urls[id]!), "index.html"), "utf8");
-      expect(file).toMatch(/^kind: article$/m);
+      expect(file).toMatch(/^kind: "article"$/m);
       const text = htmlToText(captureBodyOf(file));
       expect(text.length, id).toBeGreaterThan(200);
       stored[id] = { articleBody: text };
