@@ -19,6 +19,7 @@ export const BUILD_COMMAND: CommandSpec = {
   configFile: "site.config.json",
   options: [
     { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "the captures to publish" },
+    { flag: "links", kind: "string", value: "FILE", default: "links.txt", help: "the notes and #tags of each URL (a missing file: no tags)" },
     { flag: "out", kind: "string", value: "DIR", default: "_site", help: "where the site is written (emptied first)" },
     { flag: "search-cache", kind: "string", value: "DIR", default: ".cache/search", help: "search partitions kept between builds, re-indexed only when they change" },
     { flag: "search", kind: "boolean", default: true, help: "index the site for search (--no-search skips Pagefind)" },
@@ -29,6 +30,7 @@ export const BUILD_COMMAND: CommandSpec = {
 
 export interface BuildRequest {
   cacheDir: string;
+  linksFile: string;
   outDir: string;
   searchCacheDir: string;
   search: boolean;
@@ -38,7 +40,7 @@ export interface BuildRequest {
 export function resolveBuildOptions(argv: string[], io: CommandIo = processIo()): BuildRequest & { help: boolean } {
   const { values } = resolveOptions(BUILD_COMMAND, argv, io.env, readConfigFile(path.join(io.cwd, "site.config.json")).site);
   const at = (flag: string) => path.resolve(io.cwd, values[flag] as string);
-  return { cacheDir: at("cache"), outDir: at("out"), searchCacheDir: at("search-cache"), search: values.search === true, site: siteConfigOf(values), help: values.help === true };
+  return { cacheDir: at("cache"), linksFile: at("links"), outDir: at("out"), searchCacheDir: at("search-cache"), search: values.search === true, site: siteConfigOf(values), help: values.help === true };
 }
 
 /** Builds and reports; the summary for callers that go on (npm start). */

@@ -12,7 +12,7 @@ import { resolveSiteConfig } from "../../src/site/config.ts";
 import { SiteConfigError } from "../../src/site/errors.ts";
 import { loadArchive } from "../../src/site/data.ts";
 import { renderCaptureFile } from "../../src/cache/capture-file.ts";
-import { hashUrl } from "../../src/cache/layout.ts";
+import { hashUrl, versionStamp } from "../../src/cache/layout.ts";
 import { FIXTURE_CACHE, hashOf } from "./fixture-site.ts";
 
 let tmp: string;
@@ -104,7 +104,8 @@ describe("building the site", () => {
       ]),
     );
     expect(existsSync(path.join(out, hashUrl(articleUrl), "index.html"))).toBe(true);
-    expect(await readdir(path.join(out, hashUrl(articleUrl)))).toEqual(["index.html"]);
+    // The page and its version address; nothing of what the link pointed at.
+    expect((await readdir(path.join(out, hashUrl(articleUrl)))).sort()).toEqual([versionStamp(fixtureMeta(articleUrl).archived_at), "index.html"]);
     expect(existsSync(path.join(out, hashUrl(pdfUrl)))).toBe(false);
     expect(existsSync(path.join(out, hashUrl(linkedUrl)))).toBe(false);
     const everything = await readdir(out, { recursive: true });
