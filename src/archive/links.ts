@@ -56,8 +56,9 @@ export function parseLinks(text: string): ParsedLinks {
 /** Why a URL cannot be a line of links.txt (not absolute http(s), too long, credentials inside), or undefined. */
 export function urlProblem(url: string): string | undefined {
   if (url.length > MAX_URL_LENGTH) return `is longer than ${MAX_URL_LENGTH} characters`;
-  // White space ends the URL (readLinkLine), so only control characters can be left inside it.
   if (/[\u0000-\u001f\u007f]/.test(url)) return "contains control characters; put one URL on each line";
+  // Never true of a line read from links.txt (white space ends its URL); an importer's URL may hold some.
+  if (/\s/.test(url)) return "contains white space, which would end it on a links.txt line; write a space as %20";
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -27,6 +27,10 @@ export const html: ImportFormat = {
 
 /** linkify finds bare URLs; html: true keeps inline HTML as tokens, read for <a href> here and never rendered. */
 const markdown = new MarkdownIt({ html: true, linkify: true });
+// A link's destination is kept as the post wrote it (markdown-it would percent-encode it and punycode its host): the
+// capture key is the URL as written, which is also what Hugo's md5 of .Destination sees. mirror.js finds the rendered,
+// encoded href as a near duplicate of it.
+markdown.normalizeLink = (url: string) => url;
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 const TOML_FRONT_MATTER = /^\+\+\+[ \t]*\r?\n[\s\S]*?\r?\n\+\+\+[ \t]*(?:\r?\n|$)/;
