@@ -146,9 +146,13 @@ async function loadCapture(cacheDir: string, name: string, where: string, annota
   };
 }
 
-/** A failure record that says the original is gone, not just unreachable for a while. */
+/**
+ * A failure record that says the original is gone, not just unreachable for a while: its host no longer resolves, or
+ * it answered 404 or 410. Records carry no status field, so the archiver's message is read ("<url> answered HTTP 404:
+ * …", or "HTTP 404 …" in older records); the link watch is to record the original's status properly.
+ */
 function saysGone(record: FailureRecord): boolean {
-  return record.code === "ARCHIVE_DNS" || (record.code === "ARCHIVE_HTTP_STATUS" && /^HTTP (404|410)\b/.test(record.reason));
+  return record.code === "ARCHIVE_DNS" || (record.code === "ARCHIVE_HTTP_STATUS" && /(?:^|\sanswered )HTTP (?:404|410)\b/.test(record.reason));
 }
 
 async function loadFailures(cacheDir: string, label: string): Promise<{ failures: FailureRecord[]; problems: ArchiveProblem[] }> {
