@@ -7,7 +7,7 @@
  * effects: the output folder is emptied first, so pages of deleted captures do not linger; the search cache keeps
  * only this build's partitions. Never touches the network.
  */
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, link, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -91,7 +91,9 @@ async function publishVersionAddresses(captures: Capture[], out: string): Promis
         const folder = path.join(out, capture.hash_url, capture.version);
         try {
           await mkdir(folder, { recursive: true });
-          await copyFile(path.join(out, capture.hash_url, "index.html"), path.join(folder, "index.html"));
+          // A hard link where the file system allows (the Pages artifact dereferences it, as for search bundles).
+          const page = path.join(out, capture.hash_url, "index.html");
+          await link(page, path.join(folder, "index.html")).catch(() => copyFile(page, path.join(folder, "index.html")));
         } catch (cause) {
           throw new SiteBuildError(`Could not publish ${capture.versionPath}: ${(cause as Error).message}`, { cause });
         }

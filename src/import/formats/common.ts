@@ -1,9 +1,12 @@
-/** Small helpers the format readers share: reading untrusted JSON values and splitting tag lists. Pure. */
+/** Small helpers the format readers share: reading untrusted JSON values, splitting tag lists, collecting entries within the run's budget. Pure. */
 import type { ImportEntry, ParseContext, ParseResult } from "../types.ts";
 
 export type Json = Record<string, unknown>;
 
 export const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The first object of a JSON list, to recognise an export by its fields. */
+export const firstRecord = (json: unknown): Json | undefined => (Array.isArray(json) ? json.find(isObject) : undefined);
 
 /** A string field, trimmed; undefined when absent, empty or not a string. */
 export function text(value: unknown): string | undefined {

@@ -4,13 +4,20 @@
  */
 import type { FormatName, ImportFormat, Sniffed } from "../types.ts";
 import { bookmarks } from "./bookmarks.ts";
-import { instapaper, pocket, raindrop } from "./csv-exports.ts";
 import { feed } from "./feed.ts";
-import { karakeep, linkwarden, omnivore, pinboard, wallabag } from "./json-exports.ts";
+import { html } from "./html.ts";
+import { instapaper } from "./instapaper.ts";
+import { karakeep } from "./karakeep.ts";
+import { linkwarden } from "./linkwarden.ts";
+import { markdownPost } from "./markdown.ts";
+import { omnivore } from "./omnivore.ts";
 import { opml } from "./opml.ts";
-import { html, markdownPost } from "./posts.ts";
+import { pinboard } from "./pinboard.ts";
+import { pocket } from "./pocket.ts";
+import { raindrop } from "./raindrop.ts";
 import { sitemap } from "./sitemap.ts";
 import { urls } from "./urls.ts";
+import { wallabag } from "./wallabag.ts";
 
 export const FORMATS: readonly ImportFormat[] = [
   pinboard,

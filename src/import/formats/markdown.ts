@@ -1,9 +1,8 @@
 /**
- * A blog's own posts, as files: HTML (the outbound links of its <article> or <main>, html-links.ts) or Markdown. A
- * Markdown post is read with markdown-it, the CommonMark parser Eleventy itself uses: inline links, reference links,
- * autolinks and bare URLs (linkify), and <a href> in inline HTML, never what is in code; a YAML front matter is read
- * for its tags or categories, which become the tags of the post's links (Hugo's TOML front matter is skipped). A
- * link's text is its title. Relative links point into the blog and are skipped. Named by file and line.
+ * A blog post in Markdown, read with markdown-it, the CommonMark parser Eleventy itself uses: inline links, reference
+ * links, autolinks and bare URLs (linkify), and <a href> in inline or block HTML, never what is in code. A YAML front
+ * matter is read for its tags or categories, which become the tags of the post's links (Hugo's TOML front matter is
+ * skipped). A link's text is its title; relative links point into the blog and are skipped. Named by file and line.
  */
 import MarkdownIt from "markdown-it";
 import { parse as parseYaml } from "yaml";
@@ -11,19 +10,6 @@ import { extractLinks } from "../html-links.ts";
 import { oneLine } from "../markup.ts";
 import type { ImportFormat } from "../types.ts";
 import { Collector, isObject, text } from "./common.ts";
-
-export const html: ImportFormat = {
-  name: "html",
-  label: "HTML page",
-  detect: ({ head, name }) => /\.x?html?$/i.test(name) || /<(!doctype html|html|body|article)[\s>]/i.test(head),
-  parse(source, context) {
-    const collector = new Collector(context);
-    for (const link of extractLinks(source.text, source.url)) {
-      if (!collector.add({ url: link.url, ...(link.text ? { title: link.text } : {}), tags: [], where: `${source.name}:${link.line}` })) break;
-    }
-    return collector.result;
-  },
-};
 
 /** linkify finds bare URLs; html: true keeps inline HTML as tokens, read for <a href> here and never rendered. */
 const markdown = new MarkdownIt({ html: true, linkify: true });
