@@ -8,7 +8,10 @@ import { CsvError, parseCsv } from "../../src/import/csv.ts";
 import { extractLinks } from "../../src/import/html-links.ts";
 import { scanMarkup } from "../../src/import/markup.ts";
 import { planImport } from "../../src/import/plan.ts";
-import { decodeSource } from "../../src/import/read.ts";
+import { gzipSync } from "node:zlib";
+import { feed } from "../../src/import/formats/feed.ts";
+import { decodeSource, gunzipWithin, SourceError } from "../../src/import/read.ts";
+import { EntryBudget } from "../../src/import/types.ts";
 import type { ImportEntry } from "../../src/import/types.ts";
 import { parseLinks } from "../../src/archive/links.ts";
 
@@ -115,6 +118,27 @@ describe("the markup scan", () => {
       { url: "https://blog.example/local", text: "local", line: 2 },
     ]);
     expect(extractLinks(html).map((l) => l.url)).toEqual(["HTTPS://Cited.example/A?b=1&c=2"]);
+  });
+});
+
+describe("hostile sources", () => {
+  it("never expands an entity a feed declares itself (no billion laughs), and reads the feed's links all the same", async () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "${"ha".repeat(50)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<rss><channel><link>https://blog.example/</link><item><link>https://blog.example/p</link><title>&b;&b;&b;</title>
+<description>&lt;a href="https://cited.example/x"&gt;&b;&lt;/a&gt;</description></item></channel></rss>`;
+    const result = await feed.parse({ name: "laughs.xml", text: laughs }, { entries: new EntryBudget(10), signal: new AbortController().signal, maxPages: 0 });
+    expect(result.entries.map((e) => [e.url, e.title])).toEqual([["https://cited.example/x", "&b;"]]);
+  });
+
+  it("stops unpacking a gzip bomb at the byte cap", () => {
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(() => gunzipWithin(bomb, 1024 * 1024, "sitemap.xml.gz")).toThrow(SourceError);
+    expect(() => gunzipWithin(bomb, 1024 * 1024, "sitemap.xml.gz")).toThrow(/sitemap\.xml\.gz unpacks to more than 1048576 bytes/);
+  });
+
+  it("refuses a CSV field longer than the cap, naming its line", () => {
+    expect(() => parseCsv(`a,b\n1,${"x".repeat(2000)}\n`, { maxField: 1000 })).toThrow(expect.objectContaining({ line: 2 }) as CsvError);
   });
 });
 
