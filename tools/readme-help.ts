@@ -17,6 +17,8 @@ export const COMMANDS: Array<[script: string, shown: string]> = [
   ["scripts/build.ts", "npm run build -- --help"],
   ["scripts/serve.ts", "npm run serve -- --help"],
   ["scripts/verify.ts", "npm run verify -- --help"],
+  ["scripts/import.ts", "npm run import -- --help"],
+  ["scripts/cite.ts", "npm run cite -- --help"],
   ["scripts/demo.ts", "npm run demo -- --help"],
   ["tools/bench.ts", "npm run bench -- --help"],
   ["scripts/ci/commit-back.ts", "npx tsx scripts/ci/commit-back.ts --help"],

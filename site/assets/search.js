@@ -7,6 +7,8 @@ const root = new URL("../", import.meta.url);
 const bundles = (document.querySelector("[data-search-bundles]")?.getAttribute("data-search-bundles") ?? "").split(" ").filter(Boolean)
   .map((bundle) => new URL(bundle.replace(/^\/+/, ""), root));
 const input = document.getElementById("search-input");
+// Present when some capture is tagged: search within one tag (a Pagefind filter, set from links.txt's #tags).
+const tagSelect = document.getElementById("search-tag");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const MAX_RESULTS = 30;
@@ -77,38 +79,53 @@ async function main() {
   await Promise.all(merged.map((bundle) => pagefind.mergeIndex(bundle.pathname, options)));
 
   let latest = 0;
-  async function run(query) {
+  async function run(query, tag) {
     const ticket = ++latest;
     const url = new URL(location.href);
     if (query) url.searchParams.set("q", query);
     else url.searchParams.delete("q");
+    if (tag) url.searchParams.set("tag", tag);
+    else url.searchParams.delete("tag");
     history.replaceState(null, "", url);
-    if (!query.trim()) {
+    if (!query.trim() && !tag) {
       list.replaceChildren();
       status.textContent = "Type a word to search titles and article text.";
       return;
     }
-    const search = await pagefind.search(query);
+    // No words and a tag: every capture with that tag (Pagefind searches with a null query by filters alone).
+    const search = await pagefind.search(query.trim() ? query : null, tag ? { filters: { tag } } : {});
     let data = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
     if (ticket !== latest) return; // a newer query has started: drop this one
     const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const direct = data.filter((result) => matchesTerm(result, terms));
-    const dropped = direct.length > 0 ? data.length - direct.length : 0;
+    const direct = terms.length ? data.filter((result) => matchesTerm(result, terms)) : data;
+    // Within a tag, only real matches: a prefix fallback there (the word is in the archive, just not in this tag) is
+    // never what was asked for.
+    const dropped = direct.length > 0 || tag ? data.length - direct.length : 0;
     if (dropped > 0) data = direct;
     list.replaceChildren(...data.map(resultItem));
     const count = search.results.length - dropped;
-    status.textContent = count === 0 ? `No results for “${query}”.` : `${count} result${count === 1 ? "" : "s"} for “${query}”${count > MAX_RESULTS ? `, showing the first ${MAX_RESULTS}` : ""}.`;
+    const what = [query.trim() ? `“${query}”` : "", tag ? `tagged #${tag}` : ""].filter(Boolean).join(", ");
+    status.textContent = count === 0 ? `No results for ${what}.` : `${count} result${count === 1 ? "" : "s"} for ${what}${count > MAX_RESULTS ? `, showing the first ${MAX_RESULTS}` : ""}.`;
   }
 
+  const currentTag = () => tagSelect?.value ?? "";
   let timer;
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void run(input.value), 150);
+    timer = setTimeout(() => void run(input.value, currentTag()), 150);
   });
+  tagSelect?.addEventListener("change", () => void run(input.value, currentTag()));
   input.disabled = false;
-  const initial = new URLSearchParams(location.search).get("q") ?? "";
+  const params = new URLSearchParams(location.search);
+  const initial = params.get("q") ?? "";
   input.value = initial;
-  await run(initial);
+  if (tagSelect) {
+    // Only a tag the page offers: anything else in the address is ignored.
+    const wanted = params.get("tag") ?? "";
+    tagSelect.value = [...tagSelect.options].some((option) => option.value === wanted) ? wanted : "";
+    tagSelect.disabled = false;
+  }
+  await run(initial, currentTag());
   if (!initial) input.focus();
 }
 

@@ -13,6 +13,9 @@ export interface Link {
   hash: string;
   /** 1-based line number in the links file, for messages. */
   line: number;
+  /** The line's annotation (links.txt `# note #tag`): shown by the site, never part of the key. */
+  note?: string;
+  tags?: string[];
 }
 
 /** A line of links.txt that could not be used, reported as `links.txt:<line>: <reason>`. */

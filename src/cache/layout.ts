@@ -14,6 +14,22 @@ export function hashUrl(url: string): string {
   return createHash("md5").update(url, "utf8").digest("hex");
 }
 
+/**
+ * A version's segment of its permanent address, `/<hash_url>/<YYYYMMDDhhmmss>/` (DESIGN.md "Mirror address"): its
+ * archived_at in UTC, to the second, the form web archives use in Memento URLs (RFC 7089, the Wayback Machine). A
+ * citation pins what its author read by linking here; cite, the build and mirror.js all take it from this function.
+ */
+export function versionStamp(archivedAt: string): string {
+  const date = new Date(archivedAt);
+  const iso = Number.isNaN(date.getTime()) ? "" : date.toISOString();
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)/.exec(iso);
+  if (!m) throw new RangeError(`archived_at "${archivedAt}" is not a date-time between the years 0 and 9999`);
+  return m.slice(1).join("");
+}
+
+/** What versionStamp returns: 14 digits. */
+export const VERSION_STAMP = /^\d{14}$/;
+
 /** The current version of a capture: front matter, then the sanitized HTML. */
 export const CAPTURE_FILE = "index.html";
 

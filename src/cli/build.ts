@@ -21,6 +21,7 @@ export const BUILD_COMMAND: CommandSpec = {
   configFile: "site.config.json",
   options: [
     { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "the captures to publish" },
+    { flag: "links", kind: "string", value: "FILE", default: "links.txt", help: "the notes and #tags of each URL (a missing file: no tags)" },
     { flag: "out", kind: "string", value: "DIR", default: "_site", help: "where the site is written (emptied first)" },
     { flag: "search-cache", kind: "string", value: "DIR", default: ".cache/search", help: "search partitions kept between builds, re-indexed only when they change" },
     { flag: "search", kind: "boolean", default: true, help: "index the site for search (--no-search skips Pagefind)" },
@@ -32,6 +33,7 @@ export const BUILD_COMMAND: CommandSpec = {
 
 export interface BuildRequest {
   cacheDir: string;
+  linksFile: string;
   outDir: string;
   searchCacheDir: string;
   verifyMemo: string;
@@ -44,6 +46,7 @@ export function resolveBuildOptions(argv: string[], io: CommandIo = processIo())
   const at = (flag: string) => path.resolve(io.cwd, values[flag] as string);
   return {
     cacheDir: at("cache"),
+    linksFile: at("links"),
     outDir: at("out"),
     searchCacheDir: at("search-cache"),
     verifyMemo: at("verify-memo"),

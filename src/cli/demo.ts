@@ -165,7 +165,8 @@ export async function runDemo({ once, port, out = process.stdout }: DemoOptions)
 
   await writeFile(
     linksFile,
-    ["# The tour's links file: one URL a line, as in your own links.txt.", ...web.links, ""].join("\n"),
+    // The tour page's line carries a note and a tag, as a line of your own may: the site shows both, and /tags/tour/.
+    ["# The tour's links file: one URL a line, as in your own links.txt.", `${web.links[0]}  # what the archiver keeps and what it drops #tour`, ...web.links.slice(1), ""].join("\n"),
   );
   const isTTY = out.isTTY === true;
   // Flags only, no environment: the tour is the same whatever ARCHIVE_* the shell has set.
@@ -192,7 +193,7 @@ export async function runDemo({ once, port, out = process.stdout }: DemoOptions)
 
   say();
   try {
-    const summary = await buildSite({ cacheDir, outDir, site });
+    const summary = await buildSite({ cacheDir, linksFile, outDir, site });
     for (const problem of summary.problems) say(`warning: ${problem.where}: ${problem.reason} (left out of the site)`);
     say(`Built the site in ${(summary.ms / 1000).toFixed(1)} s: ${summary.captures} captures, ${summary.failures} failed link${summary.failures === 1 ? "" : "s"}, ${summary.pagesIndexed} pages indexed for search.`);
   } catch (error) {

@@ -37,7 +37,7 @@ export async function startCommand(argv: string[], io: CommandIo = processIo()):
   if (archived === 2) return archived;
   let request;
   try {
-    request = { ...resolveBuildOptions([], io), cacheDir: resolved.config.cacheDir };
+    request = { ...resolveBuildOptions([], io), cacheDir: resolved.config.cacheDir, linksFile: resolved.config.linksFile };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`start: ${error.message}\n`);

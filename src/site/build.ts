@@ -1,11 +1,13 @@
 /**
  * cache/ → _site/: load and check the captures, render with Eleventy, copy the captures' files, index with Pagefind.
- * Input: the cache folder, the output folder and a resolved SiteConfig (passed in, so tests build a fixture cache
- * into a temp folder), and a folder where search partitions are kept between builds. Output: the written site and a
- * summary with every capture left out and why. Side effects: the output folder is emptied first, so pages of deleted
- * captures do not linger; the search cache keeps only this build's partitions. Never touches the network.
+ * Input: the cache folder, the links file (only its notes and tags are read; a missing file is no tags), the output
+ * folder and a resolved SiteConfig (passed in, so tests build a fixture cache into a temp folder), and a folder where
+ * search partitions are kept between builds. Output: the written site (each mirror page also at its version's
+ * permanent address, and the lookup files of mirror.js) and a summary with every capture left out and why. Side
+ * effects: the output folder is emptied first, so pages of deleted captures do not linger; the search cache keeps
+ * only this build's partitions. Never touches the network.
  */
-import { copyFile, rm } from "node:fs/promises";
+import { copyFile, link, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -13,7 +15,9 @@ import { Eleventy } from "@11ty/eleventy";
 import pLimit from "p-limit";
 import { configureSite, SITE_DIR } from "./eleventy.ts";
 import type { SiteConfig } from "./config.ts";
+import { loadAnnotations } from "../links/annotations.ts";
 import { loadArchive, type ArchiveProblem, type Capture } from "./data.ts";
+import { writeMirrorLookup } from "./mirror-lookup.ts";
 import { bundlePaths, createSearchIndexer, partitionCaptures, type SearchPartition } from "./search-index.ts";
 import { MIRROR_BATCH_SIZE, SEARCH_PARTITION_SIZE } from "./limits.ts";
 import { SiteBuildError } from "./errors.ts";
@@ -50,6 +54,8 @@ function mirrorBatches(partitions: SearchPartition[]): SearchPartition[][] {
 
 export interface BuildOptions {
   cacheDir: string;
+  /** links.txt: the notes and tags of each URL. A file that does not exist means no tags; none given, the same. */
+  linksFile?: string;
   outDir: string;
   site: SiteConfig;
   /** Skip Pagefind (a faster build when search is not needed). */
@@ -77,6 +83,31 @@ export interface BuildSummary {
 }
 
 /**
+ * Each mirror page again at its version's permanent address, /<hash_url>/<YYYYMMDDhhmmss>/ (DESIGN.md "Mirror
+ * address"), so a citation of this version resolves today. The page is the same file: its images are addressed from
+ * the site root (filters.ts rootImages) and every other link through the prefix, so nothing in it depends on the
+ * folder it is served from. When captures keep earlier versions, those get pages of their own here.
+ */
+async function publishVersionAddresses(captures: Capture[], out: string): Promise<void> {
+  const limit = pLimit(8);
+  await Promise.all(
+    captures.map((capture) =>
+      limit(async () => {
+        const folder = path.join(out, capture.hash_url, capture.version);
+        try {
+          await mkdir(folder, { recursive: true });
+          // A hard link where the file system allows (the Pages artifact dereferences it, as for search bundles).
+          const page = path.join(out, capture.hash_url, "index.html");
+          await link(page, path.join(folder, "index.html")).catch(() => copyFile(page, path.join(folder, "index.html")));
+        } catch (cause) {
+          throw new SiteBuildError(`Could not publish ${capture.versionPath}: ${(cause as Error).message}`, { cause });
+        }
+      }),
+    ),
+  );
+}
+
+/**
  * The captures' images and stored files, copied here rather than as thousands of one-file Eleventy passthrough
  * entries. Only files the loader allowed (capture.assets) are copied: index.html there is the raw capture.
  */
@@ -96,14 +127,20 @@ async function copyCaptureFiles(captures: Capture[], out: string): Promise<void>
   );
 }
 
-export async function buildSite({ cacheDir, outDir, site, search = true, searchCacheDir, searchPartitionSize = SEARCH_PARTITION_SIZE, refused }: BuildOptions): Promise<BuildSummary> {
+export async function buildSite({ cacheDir, linksFile, outDir, site, search = true, searchCacheDir, searchPartitionSize = SEARCH_PARTITION_SIZE, refused }: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const out = path.resolve(outDir);
   // Emptying the output folder is only safe for a folder of its own.
   if (out === path.parse(out).root || out === process.cwd() || out === path.resolve(cacheDir) || out === SITE_DIR.replace(/\/$/, "")) {
     throw new SiteBuildError(`Refusing to use ${out} as the output folder: it would be emptied. Choose a folder like _site/.`);
   }
-  const archive = await loadArchive(cacheDir, { refused });
+  let annotations;
+  try {
+    annotations = linksFile ? await loadAnnotations(linksFile) : undefined;
+  } catch (cause) {
+    throw new SiteBuildError((cause as Error).message, { cause });
+  }
+  const archive = await loadArchive(cacheDir, { annotations, refused });
   await rm(out, { recursive: true, force: true });
   // Known before rendering: the search page lists the bundles search.js merges.
   const partitions = partitionCaptures(archive.captures, searchPartitionSize);
@@ -129,6 +166,7 @@ export async function buildSite({ cacheDir, outDir, site, search = true, searchC
   };
   let written = await render(SITE_DIR, []);
   collectGarbage();
+  await writeMirrorLookup(archive.captures, out);
   const indexer = search ? await createSearchIndexer({ outDir: out, language: site.language, cacheDir: searchCacheDir }) : undefined;
   let indexing: Promise<void> = Promise.resolve();
   for (const batch of mirrorBatches(partitions)) {
@@ -136,6 +174,7 @@ export async function buildSite({ cacheDir, outDir, site, search = true, searchC
     written += await render(path.join(SITE_DIR, "capture.njk"), mirrors);
     collectGarbage();
     await copyCaptureFiles(mirrors, out);
+    await publishVersionAddresses(mirrors, out);
     await indexing;
     indexing = indexer ? indexer.add(batch) : Promise.resolve();
     // Awaited below (or in the next round), where its error is thrown; this only keeps Node from calling it unhandled.

@@ -1,8 +1,9 @@
 /**
- * Reads cache/ into the data the templates paginate over. Input: the cache folder. Output: valid captures (newest
- * first, WITHOUT their HTML: bodies are read one at a time while their page renders, so 10,000 captures do not sit in
- * memory), captures grouped by site, failure records, and a problem per folder or record that was left out.
- * Never throws for one bad capture: it is reported and the rest of the site builds.
+ * Reads cache/ into the data the templates paginate over. Input: the cache folder, and the annotations of links.txt
+ * (src/links/annotations.ts: each URL's note and tags, read at build time so editing a tag needs no re-capture).
+ * Output: valid captures (newest first, WITHOUT their HTML: bodies are read one at a time while their page renders,
+ * so 10,000 captures do not sit in memory), captures grouped by site and by tag, failure records, and a problem per
+ * folder or record that was left out. Never throws for one bad capture: it is reported and the rest of the site builds.
  */
 import { stat } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -12,10 +13,11 @@ import { captureBodyOf } from "../cache/capture-file.ts";
 import { describeKind } from "../cache/files.ts";
 import { readFailures } from "../cache/failures.ts";
 import { publicReason, statusIn } from "../cache/reasons.ts";
-import { CAPTURE_KEY as HASH, FAILURES_DIR, IMAGE_FILE, SERVABLE_EXTENSIONS } from "../cache/layout.ts";
+import { CAPTURE_KEY as HASH, FAILURES_DIR, IMAGE_FILE, SERVABLE_EXTENSIONS, versionStamp } from "../cache/layout.ts";
 import { readCapture } from "../cache/store.ts";
 import { listEntries } from "../cache/files.ts";
 import type { CaptureMeta, FailureRecord } from "../cache/types.ts";
+import type { Annotation } from "../links/line.ts";
 import { WORDS_PER_MINUTE } from "./limits.ts";
 
 export interface Capture extends CaptureMeta {
@@ -33,6 +35,24 @@ export interface Capture extends CaptureMeta {
   assets: string[];
   /** For pdf and image captures. */
   stored?: { name: string; bytes: number; width?: number; height?: number };
+  /** YYYYMMDDhhmmss of archived_at: the current version's permanent address is /<hash_url>/<version>/. */
+  version: string;
+  /** Site-relative path of that address, without the prefix. */
+  versionPath: string;
+  /** From the URL's line in links.txt (`# note #tag`): never part of the capture, so editing them needs no re-capture. */
+  tags: string[];
+  note?: string;
+  /**
+   * What is known of the original: "gone" when the last attempt to capture it again was answered 404 or 410, or its
+   * host name no longer resolves (a failure record kept beside a good capture); undefined when nothing is known. The
+   * link watch (the weekly check of DESIGN.md) is to give a fuller answer; mirror.js reads it from the lookup files.
+   */
+  originalStatus?: "gone";
+}
+
+export interface TagGroup {
+  tag: string;
+  captures: Capture[];
 }
 
 export interface SiteGroup {
@@ -56,6 +76,8 @@ export interface ArchiveProblem {
 export interface Archive {
   captures: Capture[];
   sites: SiteGroup[];
+  /** Every tag some capture carries, by name, each with its captures newest first. */
+  tags: TagGroup[];
   failures: Failure[];
   problems: ArchiveProblem[];
 }
@@ -82,7 +104,7 @@ async function imageSize(file: string): Promise<{ width?: number; height?: numbe
   }
 }
 
-async function loadCapture(cacheDir: string, name: string, where: string): Promise<Capture | ArchiveProblem> {
+async function loadCapture(cacheDir: string, name: string, where: string, annotations: ReadonlyMap<string, Annotation>): Promise<Capture | ArchiveProblem> {
   const stored = await readCapture(cacheDir, name);
   if (!stored.ok) return { where, reason: stored.reason };
   const { meta, folder, files } = stored;
@@ -104,6 +126,8 @@ async function loadCapture(cacheDir: string, name: string, where: string): Promi
   }
   const { domain, slug } = domainOf(meta.url);
   const reads = meta.kind === "article" || meta.kind === "page" || meta.kind === "text";
+  const version = versionStamp(meta.archived_at);
+  const annotation = annotations.get(meta.url);
   return {
     ...meta,
     // Shown in <html lang>: only a well-formed tag, else the site's language applies.
@@ -116,7 +140,20 @@ async function loadCapture(cacheDir: string, name: string, where: string): Promi
     readingMinutes: reads && meta.word_count > 0 ? Math.max(1, Math.round(meta.word_count / WORDS_PER_MINUTE)) : 0,
     assets,
     stored: storedFile,
+    version,
+    versionPath: `/${meta.hash_url}/${version}/`,
+    tags: annotation ? [...annotation.tags] : [],
+    ...(annotation?.note ? { note: annotation.note } : {}),
   };
+}
+
+/**
+ * A failure record that says the original is gone, not just unreachable for a while: its host no longer resolves, or
+ * it answered 404 or 410 (the status its reason names). The link watch records the original's status properly.
+ */
+function saysGone(record: FailureRecord): boolean {
+  const status = statusIn(record.reason);
+  return record.code === "ARCHIVE_DNS" || (record.code === "ARCHIVE_HTTP_STATUS" && (status === 404 || status === 410));
 }
 
 async function loadFailures(cacheDir: string, label: string): Promise<{ failures: FailureRecord[]; problems: ArchiveProblem[] }> {
@@ -133,11 +170,17 @@ function newestFirst(a: { archived_at: string; hash_url: string }, b: { archived
   return Date.parse(b.archived_at) - Date.parse(a.archived_at) || a.hash_url.localeCompare(b.hash_url);
 }
 
-/**
- * `refused`: captures a check before the build (verify) failed, by key, with why: left out of the site like any
- * other capture that cannot be used, and reported.
- */
-export async function loadArchive(cacheDir: string, { refused = new Map<string, string>() }: { refused?: ReadonlyMap<string, string> } = {}): Promise<Archive> {
+export interface LoadOptions {
+  /** Each URL's note and tags, from links.txt (none by default). */
+  annotations?: ReadonlyMap<string, Annotation>;
+  /**
+   * Captures a check before the build (verify) failed, by key, with why: left out of the site like any other capture
+   * that cannot be used, and reported.
+   */
+  refused?: ReadonlyMap<string, string>;
+}
+
+export async function loadArchive(cacheDir: string, { annotations = new Map(), refused = new Map() }: LoadOptions = {}): Promise<Archive> {
   const label = path.basename(path.resolve(cacheDir));
   let entries: Awaited<ReturnType<typeof listEntries>>;
   try {
@@ -161,7 +204,7 @@ export async function loadArchive(cacheDir: string, { refused = new Map<string, 
           ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: `is ${describeKind(entry.kind)}, not a capture folder; it is not followed` })
           : refused.has(entry.name)
             ? Promise.resolve<ArchiveProblem>({ where: `${label}/${entry.name}`, reason: refused.get(entry.name)! })
-            : loadCapture(cacheDir, entry.name, `${label}/${entry.name}`),
+            : loadCapture(cacheDir, entry.name, `${label}/${entry.name}`, annotations),
     ),
   );
   for (const item of loaded) {
@@ -178,10 +221,24 @@ export async function loadArchive(cacheDir: string, { refused = new Map<string, 
   }
   const sites = [...bySite.values()].sort((a, b) => a.domain.localeCompare(b.domain));
 
-  const captured = new Set(captures.map((c) => c.hash_url));
+  const byTag = new Map<string, Capture[]>();
+  for (const capture of captures) {
+    for (const tag of capture.tags) {
+      const tagged = byTag.get(tag);
+      if (tagged) tagged.push(capture);
+      else byTag.set(tag, [capture]);
+    }
+  }
+  const tags = [...byTag.entries()].map(([tag, tagged]) => ({ tag, captures: tagged })).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+
+  const captured = new Map(captures.map((c) => [c.hash_url, c]));
   const { failures: records, problems: failureProblems } = await loadFailures(cacheDir, label);
+  for (const record of records) {
+    const capture = captured.get(record.hash_url);
+    if (capture && saysGone(record)) capture.originalStatus = "gone";
+  }
   const failures = records
     .map((record): Failure => (captured.has(record.hash_url) ? { ...record, mirrorPath: `/${record.hash_url}/` } : record))
     .sort((a, b) => Date.parse(b.last_failed_at) - Date.parse(a.last_failed_at) || a.url.localeCompare(b.url));
-  return { captures, sites, failures, problems: [...problems, ...failureProblems] };
+  return { captures, sites, tags, failures, problems: [...problems, ...failureProblems] };
 }

@@ -57,6 +57,12 @@ export function configureSite(
     "sitePages",
     archive.sites.flatMap((group) => chunk(group.captures, site.pageSize).map((captures, i, all) => ({ group, captures, pageNumber: i + 1, pageCount: all.length }))),
   );
+  // "tags" is Eleventy's own key (it makes collections), so the tag list is tagGroups.
+  eleventyConfig.addGlobalData("tagGroups", archive.tags);
+  eleventyConfig.addGlobalData(
+    "tagPages",
+    archive.tags.flatMap((group) => chunk(group.captures, site.pageSize).map((captures, i, all) => ({ group, captures, pageNumber: i + 1, pageCount: all.length }))),
+  );
   eleventyConfig.addGlobalData("failures", archive.failures);
   eleventyConfig.addGlobalData("failurePages", chunk(archive.failures, FAILURES_PER_PAGE));
   eleventyConfig.addGlobalData("problems", archive.problems);
@@ -64,7 +70,11 @@ export function configureSite(
 
   for (const [name, filter] of Object.entries(siteFilters(site))) eleventyConfig.addFilter(name, filter);
 
-  if (copySiteAssets) eleventyConfig.addPassthroughCopy({ [path.join(SITE_DIR, "assets")]: "assets" });
+  if (copySiteAssets) {
+    eleventyConfig.addPassthroughCopy({ [path.join(SITE_DIR, "assets")]: "assets" });
+    // The drop-in script for blogs (docs/blogging.md): served at the site's root, never included by its own pages.
+    eleventyConfig.addPassthroughCopy({ [path.join(SITE_DIR, "mirror.js")]: "mirror.js" });
+  }
   // One entry per file, never the whole folder: index.html there is the raw capture (front matter and all), and
   // only files the loader allowed (images, the stored pdf or image) may be served from the owner's origin.
   // buildSite copies them itself: thousands of one-file passthrough entries slow Eleventy down.

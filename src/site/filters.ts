@@ -4,6 +4,7 @@
  * Nothing here evaluates archived text as a template.
  */
 import type { SiteConfig } from "./config.ts";
+import { absoluteUrl, citationHtml, citationMarkdown, href, readableDate } from "./citation.ts";
 import { contentSecurityPolicy, type PageKind } from "./csp.ts";
 import { readCaptureBody, type Capture } from "./data.ts";
 import { formatBytes } from "../util/bytes.ts";
@@ -11,23 +12,10 @@ import { escapeHtml } from "../util/html.ts";
 import { withoutForbiddenCharacters } from "../util/text.ts";
 import { accessibleBody } from "./accessible.ts";
 
-const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
-/** "/ab12…/" under the prefix: every internal link, asset and search result goes through here. */
-export function href(site: Pick<SiteConfig, "pathPrefix">, path: string): string {
-  return site.pathPrefix + path.replace(/^\/+/, "");
-}
-
-export function absoluteUrl(site: Pick<SiteConfig, "pathPrefix" | "url">, path: string): string {
-  return site.url + href(site, path);
-}
+export { absoluteUrl, citationHtml, citationMarkdown, href, readableDate };
 
 export function isoDate(value: string): string {
   return new Date(value).toISOString();
-}
-
-export function readableDate(value: string): string {
-  return DATE.format(new Date(value));
 }
 
 export function waybackUrl(url: string): string {
@@ -36,24 +24,39 @@ export function waybackUrl(url: string): string {
 }
 
 
-/** CommonMark: backslash-escape what could start markup in link text; angle-bracket a destination with spaces or parens. */
-const markdownText = (text: string): string => text.replace(/[\\`*_[\]<>!#|~]/g, "\\$&").replace(/\s+/g, " ");
-const markdownUrl = (url: string): string => (/[\s()<>]/.test(url) ? `<${url.replace(/[<>]/g, encodeURIComponent)}>` : url);
-
-export function citationHtml(site: SiteConfig, capture: Capture): string {
-  const mirror = absoluteUrl(site, capture.path);
-  return `<a href="${escapeHtml(mirror)}">${escapeHtml(capture.title)}</a> (mirror of <a href="${escapeHtml(capture.url)}">${escapeHtml(capture.domain)}</a>, archived ${readableDate(capture.archived_at)})`;
-}
-
-export function citationMarkdown(site: SiteConfig, capture: Capture): string {
-  const mirror = absoluteUrl(site, capture.path);
-  return `[${markdownText(capture.title)}](${markdownUrl(mirror)}) (mirror of [${markdownText(capture.domain)}](${markdownUrl(capture.url)}), archived ${readableDate(capture.archived_at)})`;
-}
-
-/** /archive.json: the public, machine-readable list (DESIGN.md "Machine-readable index"). */
+/**
+ * /archive.json: the public, machine-readable list (DESIGN.md "Machine-readable index"). Fields are only ever added:
+ * url, hash_url, title, archived_at and path were the first; version_path is the pinned version's address (what
+ * `npm run cite` and mirror.js link to), tags and note come from links.txt, status is "gone" when the original is
+ * known to be gone (absent: not known).
+ */
 export function archiveJson(site: SiteConfig, captures: Capture[]): string {
-  const list = captures.map((c) => ({ url: c.url, hash_url: c.hash_url, title: c.title, archived_at: c.archived_at, path: href(site, c.path) }));
+  const list = captures.map((c) => ({
+    url: c.url,
+    hash_url: c.hash_url,
+    title: c.title,
+    archived_at: c.archived_at,
+    path: href(site, c.path),
+    version_path: href(site, c.versionPath),
+    tags: c.tags,
+    ...(c.note ? { note: c.note } : {}),
+    ...(c.originalStatus ? { status: c.originalStatus } : {}),
+  }));
   return `${JSON.stringify({ title: site.title, count: list.length, captures: list }, null, 1)}\n`;
+}
+
+/** A tag's page, "/tags/<tag>/": tags are letters, digits, "-" and "_" (src/links/line.ts); others are encoded. */
+export function tagPath(tag: string): string {
+  return `/tags/${encodeURIComponent(tag)}/`;
+}
+
+/**
+ * A capture's HTML with its stored images addressed from the site root (`/<prefix>/<hash>/<name>.webp`) instead of
+ * relative to the page: the same page is then also correct at its version address, one folder deeper. The sanitizer
+ * keeps an <img> only when its src is a file name the image stage wrote (IMAGE_FILE), so only those are rewritten.
+ */
+export function rootImages(site: Pick<SiteConfig, "pathPrefix">, capture: Pick<Capture, "hash_url">, html: string): string {
+  return html.replace(/(<img\b[^>]*?\ssrc=")([0-9a-f]{32}\.(?:webp|avif))"/g, (_, start: string, name: string) => `${start}${href(site, `/${capture.hash_url}/${name}`)}"`);
 }
 
 /** Filters by name, bound to the site's config; eleventy.config.ts registers them all. */
@@ -68,10 +71,11 @@ export function siteFilters(site: SiteConfig): Record<string, (...args: never[])
     // feed.xml: characters XML 1.0 forbids (a capture written before they were stripped may hold some) are left out.
     xmlText: (value: unknown) => withoutForbiddenCharacters(String(value ?? "")),
     csp: (kind: PageKind) => contentSecurityPolicy(kind),
-    captureBody: (capture: Capture) => accessibleBody(readCaptureBody(capture)),
+    captureBody: (capture: Capture) => accessibleBody(rootImages(site, capture, readCaptureBody(capture))),
     citationHtml: (capture: Capture) => citationHtml(site, capture),
     citationMarkdown: (capture: Capture) => citationMarkdown(site, capture),
     archiveJson: (captures: Capture[]) => archiveJson(site, captures),
+    tagPath: (tag: string) => tagPath(tag),
     plural: (count: number, one: string, many: string) => `${count.toLocaleString("en")} ${count === 1 ? one : many}`,
   };
 }

@@ -20,8 +20,11 @@ import { FILES_AT_ONCE, SEARCH_PARTITION_SIZE } from "./limits.ts";
 
 /** Bump when what is indexed or how changes, so cached partitions are not reused across the change. */
 const INDEX_FORMAT = "1";
-/** What a merged partition needs (its entry, metadata, index and fragments); the first (primary) also needs the runtime. */
-const DATA_FILES = /^(pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|fragment)$/;
+/**
+ * What a merged partition needs (its entry, metadata, index, fragments, and the filters of tagged captures); the
+ * first (primary) also needs the runtime.
+ */
+const DATA_FILES = /^(pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|fragment|filter)$/;
 const RUNTIME_FILES = /^(pagefind\.js|pagefind-worker\.js|wasm\.[\w-]+\.pagefind)$/;
 /** Pagefind's version is part of every cache key: a bundle from another version is never reused. */
 const PAGEFIND_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.resolve("pagefind")), "utf8")) as { version: string }).version;

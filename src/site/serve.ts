@@ -1,6 +1,8 @@
 /**
  * A small static file server for a built site, under its path prefix, the way GitHub Pages serves it: directories
- * answer with their index.html, unknown paths with /404.html and status 404. Used by `npm run serve` and the e2e
+ * answer with their index.html, unknown paths with /404.html and status 404, and every response allows any origin
+ * to read it (Access-Control-Allow-Origin: *, as Pages sends), which is what lets a blog load mirror.js as a module
+ * and fetch its lookup files. Used by `npm run serve` and the e2e
  * tests. Input: root folder, prefix, host, port (0 = any free port). Never serves a file outside the root.
  */
 import { createReadStream } from "node:fs";
@@ -64,7 +66,13 @@ export async function serveSite({ root, pathPrefix, host = "127.0.0.1", port = 0
   const server = http.createServer(async (req, res) => {
     const send = (status: number, file: string | undefined, headers: Record<string, string> = {}) => {
       const type = (file && TYPES[path.extname(file).toLowerCase()]) ?? "application/octet-stream";
-      res.writeHead(status, { "content-type": file ? type : "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-cache", ...headers });
+      res.writeHead(status, {
+        "content-type": file ? type : "text/plain; charset=utf-8",
+        "x-content-type-options": "nosniff",
+        "cache-control": "no-cache",
+        "access-control-allow-origin": "*",
+        ...headers,
+      });
       if (req.method === "HEAD" || !file) return void res.end(file ? undefined : "Not found");
       createReadStream(file).on("error", () => res.destroy()).pipe(res);
     };

@@ -6,6 +6,7 @@ declare module "@11ty/eleventy" {
   export interface UserConfig {
     addGlobalData(name: string, data: unknown): UserConfig;
     addFilter(name: string, callback: (...args: never[]) => unknown): UserConfig;
+    addPlugin<Options>(plugin: (eleventyConfig: UserConfig, options: Options) => unknown, options?: Options): UserConfig;
     addPassthroughCopy(fileOrDir: string | Record<string, string>, copyOptions?: Record<string, unknown>): UserConfig;
     setTemplateFormats(formats: string | string[]): UserConfig;
     setNunjucksEnvironmentOptions(options: Record<string, unknown>): UserConfig;

@@ -13,7 +13,7 @@ import { resolveSiteConfig } from "../../src/site/config.ts";
 import { SiteConfigError } from "../../src/site/errors.ts";
 import { loadArchive } from "../../src/site/data.ts";
 import { renderCaptureFile } from "../../src/cache/capture-file.ts";
-import { hashUrl } from "../../src/cache/layout.ts";
+import { hashUrl, versionStamp } from "../../src/cache/layout.ts";
 import { FIXTURE_CACHE, hashOf } from "./fixture-site.ts";
 import { build } from "../../src/cli/build.ts";
 import type { CommandIo } from "../../src/cli/run.ts";
@@ -61,7 +61,7 @@ describe("building the site", () => {
     const out = path.join(tmp, "_site-verified");
     const output: string[] = [];
     const io = { stdout: { write: (s: string) => output.push(s) }, stderr: { write: (s: string) => output.push(s) }, env: {}, cwd: tmp } as unknown as CommandIo;
-    const request = { cacheDir: FIXTURE_CACHE, outDir: out, searchCacheDir: path.join(tmp, "search-verified"), verifyMemo: path.join(tmp, "verify.json"), search: false, site: resolveSiteConfig({}) };
+    const request = { cacheDir: FIXTURE_CACHE, linksFile: path.join(tmp, "no-links.txt"), outDir: out, searchCacheDir: path.join(tmp, "search-verified"), verifyMemo: path.join(tmp, "verify.json"), search: false, site: resolveSiteConfig({}) };
     const built = await build(request, io);
     expect(built.code).toBe(0);
     expect(existsSync(path.join(out, hashOf("hostile")))).toBe(false);
@@ -119,7 +119,8 @@ describe("building the site", () => {
       ]),
     );
     expect(existsSync(path.join(out, hashUrl(articleUrl), "index.html"))).toBe(true);
-    expect(await readdir(path.join(out, hashUrl(articleUrl)))).toEqual(["index.html"]);
+    // The page and its version address; nothing of what the link pointed at.
+    expect((await readdir(path.join(out, hashUrl(articleUrl)))).sort()).toEqual([versionStamp(fixtureMeta(articleUrl).archived_at), "index.html"]);
     expect(existsSync(path.join(out, hashUrl(pdfUrl)))).toBe(false);
     expect(existsSync(path.join(out, hashUrl(linkedUrl)))).toBe(false);
     const everything = await readdir(out, { recursive: true });

@@ -13,6 +13,8 @@ import { hashUrl } from "../../src/cache/layout.ts";
 import { serveSite, type StaticServer } from "../../src/site/serve.ts";
 
 export const FIXTURE_CACHE = fileURLToPath(new URL("../fixtures/cache/", import.meta.url));
+/** The fixture cache's links.txt: notes and #tags for some of its captures. */
+export const FIXTURE_LINKS = fileURLToPath(new URL("../fixtures/links.txt", import.meta.url));
 
 /** Every valid capture in the fixture cache, newest first. */
 export const CAPTURE_URLS = {
@@ -50,7 +52,7 @@ export async function buildFixtureSite(overrides: Partial<SiteConfig> = {}, buil
   const tmp = await mkdtemp(path.join(os.tmpdir(), "site-e2e-"));
   const outDir = path.join(tmp, "_site");
   const site = resolveSiteConfig({ url: "https://owner.example", pathPrefix: "/archive/", pageSize: 4, ...overrides });
-  const summary = await buildSite({ cacheDir: FIXTURE_CACHE, outDir, site, searchPartitionSize: FIXTURE_PARTITION_SIZE, searchCacheDir: path.join(tmp, "search-cache"), ...build });
+  const summary = await buildSite({ cacheDir: FIXTURE_CACHE, linksFile: FIXTURE_LINKS, outDir, site, searchPartitionSize: FIXTURE_PARTITION_SIZE, searchCacheDir: path.join(tmp, "search-cache"), ...build });
   const server = await serveSite({ root: outDir, pathPrefix: site.pathPrefix });
   return {
     site,

@@ -8,7 +8,7 @@ import path from "node:path";
 import { JSDOM } from "jsdom";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { hashUrl } from "../../src/cache/layout.ts";
+import { hashUrl, versionStamp } from "../../src/cache/layout.ts";
 import { partitionCaptures } from "../../src/site/search-index.ts";
 import { launchBrowser } from "../../tools/chromium.ts";
 import type { Capture } from "../../src/site/data.ts";
@@ -133,8 +133,11 @@ describe("mirror pages", () => {
       mirror: `/archive/${hashOf("ars")}/`,
     });
     expect(facts.times).toContain("2015-05-15T15:30:00.000Z");
-    expect(facts.citations[0]).toContain(`<a href="https://owner.example/archive/${hashOf("ars")}/">Just-released Minecraft exploit`);
-    expect(facts.citations[1]).toContain(`](https://owner.example/archive/${hashOf("ars")}/)`);
+    const version = `https://owner.example/archive/${hashOf("ars")}/20251120100000/`;
+    expect(facts.citations[0]).toContain(
+      `<a href="${version}" data-originalurl="${url}" data-versionurl="${version}" data-versiondate="2025-11-20T10:00:00Z">Just-released Minecraft exploit`,
+    );
+    expect(facts.citations[1]).toContain(`](${version})`);
     expect(facts.imageWidth).toBe(640);
   });
 
@@ -142,7 +145,7 @@ describe("mirror pages", () => {
     const note = async (key: keyof typeof CAPTURE_URLS) => {
       const response = await fetch(fixture.url(`/${hashOf(key)}/`));
       const { document } = new JSDOM(await response.text()).window;
-      return document.querySelector(".capture-note")?.textContent ?? null;
+      return document.querySelector(".capture-kind-note")?.textContent ?? null;
     };
     expect(await note("arsAbout")).toBe("This page did not look like an article; it is kept as the page was.");
     expect(await note("ars")).toBeNull();
@@ -221,6 +224,93 @@ describe("mirror pages", () => {
     expect(pre).toContain("A plain text capture keeps its line breaks.");
     // The served index.html is the rendered page, never the raw capture file with its front matter.
     expect(raw).not.toContain("hash_url:");
+  });
+});
+
+describe("tags and notes from links.txt", () => {
+  test("the tags page lists every tag with its count, and a tag's page lists its captures newest first", async () => {
+    const { page, close } = await openRecordedPage(browser);
+    await page.goto(fixture.url("/tags/"));
+    const tags = await page.$$eval(".site-list li", (lis) => lis.map((li) => [li.querySelector("a")?.getAttribute("href"), li.textContent?.replace(/\s+/g, " ").trim()]));
+    await page.goto(fixture.url("/tags/games/"));
+    const games = await page.$$eval(".capture-item-title a", (as) => as.map((a) => a.getAttribute("href")));
+    const heading = await page.textContent("h1");
+    await page.goto(fixture.url(`/tags/${encodeURIComponent("日本語")}/`));
+    const japanese = await page.$$eval(".capture-item-title a", (as) => as.map((a) => a.getAttribute("href")));
+    await close();
+    expect(tags).toEqual([
+      ["/archive/tags/browsers/", "#browsers 1"],
+      ["/archive/tags/games/", "#games 2"],
+      ["/archive/tags/security/", "#security 2"],
+      [`/archive/tags/${encodeURIComponent("日本語")}/`, "#日本語 1"],
+    ]);
+    expect(heading).toBe("#games");
+    expect(games).toEqual([`/archive/${hashOf("ars")}/`, `/archive/${hashOf("factorio")}/`]);
+    expect(japanese).toEqual([`/archive/${hashOf("factorio")}/`]);
+  });
+
+  test("a capture's note shows as text, never as markup or template, and its tags link to their pages", async () => {
+    const { page, close } = await openRecordedPage(browser);
+    await page.goto(fixture.url(`/${hashOf("templates")}/`));
+    const note = await page.$eval(".capture-note", (dd) => ({ text: dd.textContent, elements: dd.children.length }));
+    const tags = await page.$$eval(".tag-list a", (as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
+    await page.goto(fixture.url("/"));
+    const listed = await page.$$eval(".capture-item-note", (ps) => ps.map((p) => p.textContent?.replace(/\s+/g, " ").trim()));
+    await close();
+    expect(note).toEqual({ text: "{{ 7 * 7 }} <b>not bold</b> & {% raw %} stays text", elements: 0 });
+    expect(tags).toEqual([["#security", "/archive/tags/security/"]]);
+    expect(listed).toContain("one packet crashed the servers #security #games");
+  });
+
+  test("each tag has a well-formed Atom feed of its captures", async () => {
+    const xml = await fetch(fixture.url("/tags/games/feed.xml")).then((r) => r.text());
+    const { document } = new JSDOM(xml, { contentType: "application/xml" }).window;
+    expect(document.querySelector("feed > title")?.textContent).toBe("#games · Link archive");
+    expect(document.querySelector("feed > link[rel=self]")?.getAttribute("href")).toBe("https://owner.example/archive/tags/games/feed.xml");
+    expect([...document.querySelectorAll("entry link[rel=related]")].map((l) => l.getAttribute("href"))).toEqual([CAPTURE_URLS.ars, CAPTURE_URLS.factorio]);
+    expect([...document.querySelectorAll("entry")][0]?.querySelectorAll("category").length).toBe(2);
+  });
+
+  test("search within a tag lists only the captures that carry it, with or without words", async () => {
+    const recorded = await openRecordedPage(browser);
+    const { page } = recorded;
+    await page.goto(fixture.url("/search/?tag=games"));
+    await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0);
+    const tagged = await page.$$eval("#search-results li a", (as) => as.map((a) => a.getAttribute("href")).sort());
+    const selected = await page.$eval("#search-tag", (select) => (select as HTMLSelectElement).value);
+    await page.fill("#search-input", "Minecraft");
+    await page.waitForFunction(() => document.getElementById("search-status")?.textContent?.includes("Minecraft"));
+    const words = await page.$$eval("#search-results li a", (as) => as.map((a) => a.getAttribute("href")));
+    await page.selectOption("#search-tag", "browsers");
+    await page.waitForFunction(() => document.getElementById("search-status")?.textContent?.includes("#browsers"));
+    const none = await page.textContent("#search-status");
+    await recorded.close();
+    expect(selected).toBe("games");
+    expect(tagged).toEqual([`/archive/${hashOf("ars")}/`, `/archive/${hashOf("factorio")}/`].sort());
+    expect(words).toEqual([`/archive/${hashOf("ars")}/`]);
+    expect(none).toContain("No results");
+    expect(recorded.console.filter((m) => m.type === "error" || m.type === "warning")).toEqual([]);
+    expect(recorded.requests.filter((url) => !isLocal(url))).toEqual([]);
+  });
+});
+
+describe("version addresses", () => {
+  test("a capture's version address serves the same page, its images included, and the page links it", async () => {
+    const { page, close } = await openRecordedPage(browser);
+    const stamp = "20251120100000";
+    await page.goto(fixture.url(`/${hashOf("ars")}/`));
+    const linked = await page.getAttribute(".cite-box a.version-link", "href");
+    const current = await page.textContent("h1");
+    const response = await page.goto(fixture.url(`/${hashOf("ars")}/${stamp}/`));
+    const versioned = {
+      status: response?.status(),
+      title: await page.textContent("h1"),
+      imageWidth: await page.$eval(".capture-body img", (img) => (img as HTMLImageElement).naturalWidth),
+      stylesheet: await page.$eval("body", (body) => getComputedStyle(body).overflowWrap),
+    };
+    await close();
+    expect(linked).toBe(`/archive/${hashOf("ars")}/${stamp}/`);
+    expect(versioned).toEqual({ status: 200, title: current, imageWidth: 640, stylesheet: "break-word" });
   });
 });
 
@@ -333,15 +423,19 @@ describe("search", () => {
 describe("machine-readable files", () => {
   test("feed.xml and archive.json parse and list every capture", async () => {
     const [json, xml] = await Promise.all([
-      fetch(fixture.url("/archive.json")).then((r) => r.json() as Promise<{ captures: Array<Record<string, string>> }>),
+      fetch(fixture.url("/archive.json")).then((r) => r.json() as Promise<{ captures: Array<Record<string, string> & { tags?: string[] }> }>),
       fetch(fixture.url("/feed.xml")).then((r) => r.text()),
     ]);
     expect(json.captures.map((c) => c.hash_url)).toEqual(allHashes);
     for (const c of json.captures) {
-      expect(Object.keys(c).sort()).toEqual(["archived_at", "hash_url", "path", "title", "url"]);
+      // The first five fields are a public contract; fields are only ever added.
+      expect(Object.keys(c).filter((key) => key !== "note").sort()).toEqual(["archived_at", "hash_url", "path", "tags", "title", "url", "version_path"]);
       expect(hashUrl(c.url ?? "")).toBe(c.hash_url);
       expect(c.path).toBe(`/archive/${c.hash_url}/`);
+      expect(c.version_path).toBe(`/archive/${c.hash_url}/${versionStamp(c.archived_at ?? "")}/`);
     }
+    expect(json.captures.find((c) => c.url === CAPTURE_URLS.ars)).toMatchObject({ tags: ["security", "games"], note: "one packet crashed the servers" });
+    expect(json.captures.find((c) => c.url === CAPTURE_URLS.rtl)).toMatchObject({ tags: [] });
     // jsdom's XML parser throws on a document that is not well-formed.
     const { document } = new JSDOM(xml, { contentType: "application/xml" }).window;
     expect(document.documentElement.namespaceURI).toBe("http://www.w3.org/2005/Atom");
@@ -362,6 +456,10 @@ describe("reading", () => {
     "/sites/arstechnica.com/",
     "/failures/",
     "/search/",
+    "/tags/",
+    "/tags/games/",
+    `/tags/${encodeURIComponent("日本語")}/`,
+    `/${hashOf("ars")}/20251120100000/`,
     ...allHashes.filter((h) => h !== hashOf("hostile")).map((h) => `/${h}/`),
     "/no-such-page/",
   ];
@@ -396,12 +494,12 @@ describe("reading", () => {
     expect(overflowing).toEqual([]);
   });
 
-  test("the index, an article, search and failures pages have no serious or critical axe-core violations, light and dark", async () => {
+  test("the index, an article, search, failures and tag pages have no serious or critical axe-core violations, light and dark", async () => {
     const found: string[] = [];
     for (const colorScheme of ["light", "dark"] as const) {
       // Only the axe run bypasses the CSP: axe is injected as a script, which the site's CSP rightly refuses.
       const recorded = await openRecordedPage(browser, { bypassCSP: true, colorScheme });
-      for (const sitePath of ["/", `/${hashOf("ars")}/`, "/search/?q=minecraft", "/failures/"]) {
+      for (const sitePath of ["/", `/${hashOf("ars")}/`, "/search/?q=minecraft", "/search/?tag=games", "/failures/", "/tags/", "/tags/games/"]) {
         await recorded.page.goto(fixture.url(sitePath));
         if (sitePath.startsWith("/search/")) await recorded.page.waitForSelector("#search-results li");
         await recorded.page.addScriptTag({ path: AXE });

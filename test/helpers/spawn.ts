@@ -16,10 +16,13 @@ export interface ScriptRun {
   output: string;
 }
 
-/** `script` is relative to the repository root; `killWhen` is polled every 5 ms and SIGKILLs the child once true. */
-export function runScript(script: string, args: string[], { killWhen }: { killWhen?: () => boolean } = {}): Promise<ScriptRun> {
+/**
+ * `script` is relative to the repository root; `killWhen` is polled every 5 ms and SIGKILLs the child once true; `env`
+ * is added to this process's environment.
+ */
+export function runScript(script: string, args: string[], { killWhen, env }: { killWhen?: () => boolean; env?: Record<string, string> } = {}): Promise<ScriptRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], ...(env ? { env: { ...process.env, ...env } } : {}) });
     let stdout = "";
     let stderr = "";
     let output = "";

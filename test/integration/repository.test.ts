@@ -1,8 +1,8 @@
 /**
  * The repository stands on its own and its imports point one way. A clone has nothing beside it, so no tracked file may
  * refer to the folder of fixtures that exists only beside this repository's own CI; and the library (src/) never
- * imports the commands, the developer tools or the tests, each part of it only what is below it (util < cache <
- * archive, site < ci < cli), and the parse workers never reach sharp (they plan images; the main thread encodes them).
+ * imports the commands, the developer tools or the tests, each part of it only what is below it (util < cache < links
+ * < archive, site < ci, import < cli), and the parse workers never reach sharp (they plan images; the main thread encodes them).
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -33,12 +33,16 @@ const MAY_IMPORT: Record<string, string[]> = {
   "src/util/": [],
   "src/types/": [],
   "src/cache/": ["src/util/"],
-  "src/archive/": ["src/util/", "src/cache/"],
-  "src/site/": ["src/util/", "src/cache/"],
-  "src/ci/": ["src/util/", "src/cache/", "src/archive/"],
-  "src/verify/": ["src/util/", "src/cache/", "src/archive/"],
+  // links.txt: its line grammar (URL, note, tags) and the near-duplicate rules, read by the archiver and the site.
+  "src/links/": ["src/util/", "src/cache/"],
+  "src/archive/": ["src/util/", "src/cache/", "src/links/"],
+  "src/site/": ["src/util/", "src/cache/", "src/links/"],
+  "src/ci/": ["src/util/", "src/cache/", "src/links/", "src/archive/"],
+  "src/verify/": ["src/util/", "src/cache/", "src/links/", "src/archive/"],
+  // The importer reads exports and feeds, and fetches feeds and sitemaps through the archiver's guarded fetcher.
+  "src/import/": ["src/util/", "src/cache/", "src/links/", "src/archive/"],
   // The commands: one options table and one main each, over everything below.
-  "src/cli/": ["src/util/", "src/cache/", "src/archive/", "src/site/", "src/ci/", "src/verify/"],
+  "src/cli/": ["src/util/", "src/cache/", "src/links/", "src/archive/", "src/site/", "src/ci/", "src/import/", "src/verify/"],
 };
 
 describe("the repository", () => {

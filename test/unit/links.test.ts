@@ -55,6 +55,36 @@ describe("parseLinks", () => {
     expect(links.map((l) => l.url)).toEqual(["https://example.com/a", "https://example.com/b"]);
   });
 
+  it("reads a line's annotation as its note and tags without changing its key", () => {
+    const { links, problems } = parseLinks("https://example.com/post  # satire #containers\nhttps://example.com/other\t#Go #go #rust\n");
+    expect(problems).toEqual([]);
+    expect(links.map((l) => [l.url, l.hash, l.note, l.tags])).toEqual([
+      ["https://example.com/post", hashUrl("https://example.com/post"), "satire", ["containers"]],
+      ["https://example.com/other", hashUrl("https://example.com/other"), undefined, ["go", "rust"]],
+    ]);
+  });
+
+  it("keeps a fragment that is part of the URL and starts the annotation only after white space", () => {
+    const { links } = parseLinks("https://example.com/a#section #tag\nhttps://example.com/b#only-a-fragment\n");
+    expect(links.map((l) => [l.url, l.tags])).toEqual([
+      ["https://example.com/a#section", ["tag"]],
+      ["https://example.com/b#only-a-fragment", []],
+    ]);
+  });
+
+  it("joins the tags of a URL listed twice and keeps its first note", () => {
+    const { links, duplicates } = parseLinks("https://example.com/a # first note #x\nhttps://example.com/a # second #y #x\n");
+    expect(duplicates).toBe(1);
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ line: 1, note: "first note", tags: ["x", "y"] });
+  });
+
+  it("names the line whose text after the URL is not an annotation", () => {
+    const { links, problems } = parseLinks("https://example.com/a see also this\nhttps://example.com/b\n");
+    expect(links.map((l) => l.url)).toEqual(["https://example.com/b"]);
+    expect(formatProblem("links.txt", problems[0]!)).toMatch(/^links\.txt:1: "https:\/\/example\.com\/a see also this" has text after the URL that is not an annotation/);
+  });
+
   it("refuses an absurdly long line without echoing all of it", () => {
     const { problems } = parseLinks(`https://example.com/${"a".repeat(10_000)}`);
     expect(problems[0]!.reason).toMatch(/longer than/);
