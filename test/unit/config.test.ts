@@ -76,4 +76,8 @@ describe("resolveConfig", () => {
     // The archiver's name in front matter comes from the package, never from the User-Agent sent.
     expect(config.archiver).toMatch(/^link-archive\/\d/);
   });
+
+  it("refuses --workers 0: a page parsed on the main thread would have no time limit", () => {
+    expect(() => resolveConfig(["--workers", "0"], {}, "/repo")).toThrow(/--workers must be a whole number at least 1/);
+  });
 });

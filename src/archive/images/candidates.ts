@@ -210,3 +210,23 @@ export function estimatedDataBytes(url: string): number {
   return /;base64$/i.test(url.slice(0, comma < 0 ? 0 : comma)) ? Math.floor((payload.length * 3) / 4) : payload.length;
 }
 
+
+/** Attribute values longer than this are not image URLs worth a look (real ones are far shorter). */
+const MAX_URL_VALUE = 2048;
+
+/**
+ * Whether an attribute value is one image URL: a single token (no white space inside) that is plainly an http(s) URL
+ * or a path (when `paths` is set), or that has one of `extensions` just before its end or its query or fragment
+ * ("a.jpg", "/x/a.webp?w=300"). Linear: one test for white space, and a search for the extension whose lookahead is a
+ * single character, where a pattern like `\S+\.(jpe?g)(?:[?#]\S*)?$` would retry every dot to the end.
+ */
+export function isImageUrlValue(value: string, extensions: RegExp, { paths = false }: { paths?: boolean } = {}): boolean {
+  const v = value.trim();
+  if (v === "" || v.length > MAX_URL_VALUE || /\s/.test(v)) return false;
+  if (paths && /^(?:https?:\/\/|\/|\.\.?\/)/i.test(v)) return true;
+  return v.search(extensions) > 0;
+}
+
+/** An image file extension ending a path, before a query or fragment: for isImageUrlValue. */
+export const RASTER_EXTENSION = /\.(?:jpe?g|png|webp|gif|avif)(?=$|[?#])/i;
+export const IMAGE_EXTENSION = /\.(?:jpe?g|png|gif|webp|avif|bmp|svg)(?=$|[?#])/i;

@@ -16,6 +16,8 @@ import {
   mediaMatches,
   pickFromSrcset,
   resolveCandidate,
+  isImageUrlValue,
+  RASTER_EXTENSION,
 } from "./candidates.ts";
 
 /**
@@ -115,7 +117,7 @@ function imgCandidates(img: Element, baseUrl: string, maxWidth: number): string[
   for (const attribute of Array.from(img.attributes)) {
     if (NOT_CANDIDATES.has(attribute.name) || LAZY_SRC_ATTRIBUTES.includes(attribute.name)) continue;
     if (LAZY_SRCSET_ATTRIBUTES.includes(attribute.name)) continue;
-    if (/^\s*\S+\.(?:jpe?g|png|webp|gif|avif)(?:[?#]\S*)?\s*$/i.test(attribute.value)) add(attribute.value);
+    if (isImageUrlValue(attribute.value, RASTER_EXTENSION)) add(attribute.value);
   }
   return out;
 }

@@ -7,8 +7,6 @@ import { TEX_SOURCE } from "./math.ts";
 const SPACE_SLASH_OR_GT = "[\\t\\n\\f\\r />]";
 /** A start tag's name, or a comment opening: what the scan below stops at. */
 const TAG_OPEN = /<(?:!--|([a-zA-Z][^\t\n\f\r />]*))/g;
-/** The rest of a start tag up to its `>`, skipping quoted attribute values (which may contain `>` or `<script`). */
-const START_TAG_REST = /(?:[^>"'=]|=[\t\n\f\r ]*"[^"]*"|=[\t\n\f\r ]*'[^']*'|["'=])*>/y;
 /** Elements whose content is text to the tokenizer, so a `<script` inside them is not a tag. */
 const TEXT_ELEMENTS = new Set(["title", "textarea", "xmp", "iframe", "noembed", "noframes"]);
 const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
@@ -39,9 +37,8 @@ export function stripScriptsAndStyles(html: string): string {
       continue;
     }
     const name = match[1].toLowerCase();
-    START_TAG_REST.lastIndex = tags.lastIndex;
-    if (!START_TAG_REST.test(html)) break; // an unclosed tag at the end: nothing more to find
-    const contentStart = START_TAG_REST.lastIndex;
+    const contentStart = endOfStartTag(html, tags.lastIndex);
+    if (contentStart < 0) break; // an unclosed tag at the end: nothing more to find
     if (name === "plaintext") break;
     if (name === "script" || name === "style") {
       const closeStart = name === "script" ? endOfScriptData(html, contentStart) : endOfRawText(html, contentStart, name);
@@ -65,6 +62,28 @@ export function stripScriptsAndStyles(html: string): string {
   if (copiedUpTo === 0) return html;
   kept.push(html.slice(copiedUpTo));
   return kept.join("");
+}
+
+/**
+ * Where the start tag whose attributes begin at `from` ends (just past its `>`), skipping quoted attribute values, which
+ * may hold `>` or `<script`; -1 when it never ends. A value is quoted only after `=` (and white space); a quote that
+ * never closes is a plain character, as a `>` inside it then ends the tag. One pass: every character is looked at once
+ * (indexOf jumps over a quoted value), where the regular expression this replaces,
+ * `(?:[^>"'=]|=\s*"[^"]*"|=\s*'[^']*'|["'=])*>`, could split `=""` two ways and backtrack exponentially.
+ */
+export function endOfStartTag(html: string, from: number): number {
+  for (let i = from; i < html.length; i++) {
+    const c = html[i];
+    if (c === ">") return i + 1;
+    if (c !== "=") continue;
+    let j = i + 1;
+    while (j < html.length && (html[j] === " " || html[j] === "\t" || html[j] === "\n" || html[j] === "\f" || html[j] === "\r")) j++;
+    const quote = html[j];
+    if (quote !== '"' && quote !== "'") continue;
+    const close = html.indexOf(quote, j + 1);
+    if (close >= 0) i = close;
+  }
+  return -1;
 }
 
 /** Index of the `</name` that ends a raw-text or RCDATA element, or the input's length if none does. */
