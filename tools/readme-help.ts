@@ -21,9 +21,11 @@ export const COMMANDS: Array<[script: string, shown: string]> = [
   ["scripts/cite.ts", "npm run cite -- --help"],
   ["scripts/demo.ts", "npm run demo -- --help"],
   ["tools/bench.ts", "npm run bench -- --help"],
-  ["scripts/ci/commit-back.ts", "npx tsx scripts/ci/commit-back.ts --help"],
+  ["scripts/ci/commit-back.ts", "node scripts/ci/commit-back.ts --help"],
   ["scripts/ci/commit-message.ts", "npx tsx scripts/ci/commit-message.ts --help"],
   ["scripts/ci/refresh-links.ts", "npx tsx scripts/ci/refresh-links.ts --help"],
+  ["scripts/ci/pack-captures.ts", "npx tsx scripts/ci/pack-captures.ts --help"],
+  ["scripts/ci/apply-captures.ts", "node scripts/ci/apply-captures.ts --help"],
 ];
 
 function rewriteReadme(): void {

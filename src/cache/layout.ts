@@ -94,3 +94,17 @@ export function keyOfCachePath(relative: string): string | undefined {
   const m = /^([0-9a-f]{32})\//.exec(relative) ?? /^_failures\/([0-9a-f]{32})\.json$/.exec(relative);
   return m?.[1];
 }
+
+/**
+ * Whether a path under the cache folder (relative to it, forward slashes) names a file the archiver writes: a file
+ * directly inside a capture folder, or a bookkeeping record. Anything else (a folder within a capture, a dot-file, a
+ * "..", a work folder) is not part of the archive, so the CI helpers refuse to carry or commit it.
+ */
+export function isArchiveFile(relative: string): boolean {
+  if (relative.includes("\\")) return false;
+  const parts = relative.split("/");
+  if (parts.length !== 2) return false;
+  const [folder, name] = parts as [string, string];
+  if (folder === FAILURES_DIR) return /^[0-9a-f]{32}\.json$/.test(name);
+  return CAPTURE_KEY.test(folder) && FILE_NAME.test(name);
+}

@@ -98,7 +98,7 @@ const MOVED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|ca
 const REFUSED = /\[remote rejected\]|pre-receive hook declined|GH\d{3}/i;
 
 /** GitHub refuses files over 100 MiB (GH001); staying under 95 MiB leaves room for what git adds. */
-const MAX_FILE_BYTES = 95 * 1024 * 1024;
+export const MAX_FILE_BYTES = 95 * 1024 * 1024;
 
 /**
  * Paths that must not be committed, each with why: anything in the cache that is not a regular file (the archiver

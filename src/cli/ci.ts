@@ -8,6 +8,7 @@ import { appendFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
+import { applyCaptures, packCaptures } from "../ci/captures-artifact.ts";
 import { commitBack } from "../ci/commit-back.ts";
 import { commitMessage, readSummary } from "../ci/commit-message.ts";
 import { escapeCommandData, prepareRefresh } from "../ci/refresh-links.ts";
@@ -19,7 +20,7 @@ const shardProblem = (value: string) => (parseShard(value) ? undefined : SHARD_F
 
 export const COMMIT_BACK_COMMAND: CommandSpec = {
   name: "commit-back",
-  invocation: "npx tsx scripts/ci/commit-back.ts",
+  invocation: "node scripts/ci/commit-back.ts",
   summary: "Commits what an archive run changed under the cache folder and pushes it, rebasing and retrying when the branch moved.",
   options: [
     { flag: "summary", kind: "string", value: "FILE", help: "the run's summary JSON (npm run archive -- --summary FILE), for the message" },
@@ -53,6 +54,64 @@ export const REFRESH_LINKS_COMMAND: CommandSpec = {
   ],
   footer: ["Exit codes: 0 a plan was made; 1 none of the URLs is a line of the links file; 2 usage error."],
 };
+
+export const PACK_CAPTURES_COMMAND: CommandSpec = {
+  name: "pack-captures",
+  invocation: "npx tsx scripts/ci/pack-captures.ts",
+  summary: "Copies what an archive run changed under the cache folder, with a manifest and the run's summary, into a folder for the commit job.",
+  options: [
+    { flag: "out", kind: "string", value: "DIR", help: "the folder to write (uploaded as a workflow artifact)" },
+    { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "the cache folder, relative to the work tree" },
+    { flag: "summary", kind: "string", value: "FILE", help: "the run's summary JSON, passed on for the commit message" },
+  ],
+  footer: ["Exit codes: 0 packed; 2 usage error."],
+};
+
+export const APPLY_CAPTURES_COMMAND: CommandSpec = {
+  name: "apply-captures",
+  invocation: "node scripts/ci/apply-captures.ts",
+  summary: "Writes the files of a packed folder into the cache folder, and deletes what it lists, refusing any path or file that is not a capture's.",
+  options: [
+    { flag: "from", kind: "string", value: "DIR", help: "the packed folder (the downloaded artifact)" },
+    { flag: "cache", kind: "string", value: "DIR", default: "cache", help: "the cache folder, relative to the work tree" },
+  ],
+  footer: ["Exit codes: 0 applied; 1 something was refused (named; the job then stops before committing); 2 usage error."],
+};
+
+export async function packCapturesCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const { values } = resolveOptions(PACK_CAPTURES_COMMAND, argv, io.env);
+  if (values.help) {
+    io.stdout.write(`${helpText(PACK_CAPTURES_COMMAND)}\n`);
+    return 0;
+  }
+  if (!values.out) throw new UsageError("Say where to write the packed captures: --out DIR.");
+  const packed = await packCaptures({
+    cwd: io.cwd,
+    cacheDir: values.cache as string,
+    out: path.resolve(io.cwd, values.out as string),
+    summaryFile: values.summary === undefined ? undefined : path.resolve(io.cwd, values.summary as string),
+  });
+  io.stdout.write(`Packed ${packed.files.length} changed file(s) and ${packed.deleted.length} deletion(s).\n`);
+  if (packed.skipped.length) {
+    const named = packed.skipped.slice(0, 5).map((file) => JSON.stringify(file)).join(", ");
+    io.stdout.write(annotation("warning", "Files left behind", `${packed.skipped.length} changed path(s) under the cache folder are not capture files and were not packed: ${named}`));
+  }
+  return 0;
+}
+
+export async function applyCapturesCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const { values } = resolveOptions(APPLY_CAPTURES_COMMAND, argv, io.env);
+  if (values.help) {
+    io.stdout.write(`${helpText(APPLY_CAPTURES_COMMAND)}\n`);
+    return 0;
+  }
+  if (!values.from) throw new UsageError("Say which packed folder to apply: --from DIR.");
+  const applied = await applyCaptures({ from: path.resolve(io.cwd, values.from as string), cwd: io.cwd, cacheDir: values.cache as string });
+  io.stdout.write(`Applied ${applied.written} file(s) and ${applied.deleted} deletion(s).\n`);
+  if (!applied.refused.length) return 0;
+  io.stdout.write(annotation("error", "Captures refused", `${applied.refused.length} path(s) of the artifact were refused: ${applied.refused.slice(0, 5).join("; ")}`));
+  return 1;
+}
 
 /** A workflow command (`::error::`) whose text cannot start another command. */
 function annotation(kind: "error" | "warning", title: string, text: string): string {

@@ -7,13 +7,15 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, symlink, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, symlink, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { applyCaptures, isCacheFilePath, MANIFEST, packCaptures, SUMMARY } from "../../src/ci/captures-artifact.ts";
 import { commitBack, hashOfCachePath } from "../../src/ci/commit-back.ts";
+import { applyCapturesCommand } from "../../src/cli/ci.ts";
 import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../src/ci/commit-message.ts";
 import { planRefresh, prepareRefresh } from "../../src/ci/refresh-links.ts";
 import { createMetrics } from "../../src/archive/metrics.ts";
@@ -688,5 +690,125 @@ describe("commit-back.ts, against real git repositories", () => {
     await expect(commitBack({ cwd: runner, branch: "main", delayMs: () => 0, log: () => {} })).rejects.toThrow(/Could not rebase the captures onto origin\/main/);
     expect(existsSync(path.join(runner, ".git", "rebase-merge"))).toBe(false);
     expect(existsSync(path.join(runner, ".git", "rebase-apply"))).toBe(false);
+  });
+  describe("pack-captures and apply-captures, from the archive job to the commit job", () => {
+    const IMAGE = "0123456789abcdef0123456789abcdef.webp";
+
+    it("carries what the run changed, deletions included, into another checkout that commits it", async () => {
+      const { origin, runner } = await setup("artifact");
+      await mkdir(path.join(runner, "cache", HASH_2), { recursive: true });
+      await writeFile(path.join(runner, "cache", HASH_2, "index.html"), "new capture\n");
+      await writeFile(path.join(runner, "cache", HASH_2, IMAGE), "image bytes");
+      await mkdir(path.join(runner, "cache", "_failures"), { recursive: true });
+      await writeFile(path.join(runner, "cache", "_failures", `${HASH_1}.json`), "{}\n");
+      await rm(path.join(runner, "cache", HASH_1, "index.html"));
+      // Not the archiver's files: left behind, named.
+      await writeFile(path.join(runner, "cache", "stray.txt"), "not a capture\n");
+      await symlink("/etc/hostname", path.join(runner, "cache", HASH_2, "fedcba9876543210fedcba9876543210.webp"));
+      const summaryFile = path.join(root, "artifact-summary.json");
+      await writeFile(summaryFile, JSON.stringify(summary()));
+
+      const out = path.join(root, "artifact-out");
+      const packed = await packCaptures({ cwd: runner, out, summaryFile });
+      expect(packed.files.sort()).toEqual([`cache/${HASH_2}/${IMAGE}`, `cache/${HASH_2}/index.html`, `cache/_failures/${HASH_1}.json`]);
+      expect(packed.deleted).toEqual([`cache/${HASH_1}/index.html`]);
+      expect(packed.skipped.sort()).toEqual([`cache/${HASH_2}/fedcba9876543210fedcba9876543210.webp`, "cache/stray.txt"]);
+      expect(JSON.parse(await readFile(path.join(out, MANIFEST), "utf8"))).toEqual({ format: 1, files: packed.files, deleted: packed.deleted });
+      expect(existsSync(path.join(out, SUMMARY))).toBe(true);
+
+      // The commit job: a fresh one-commit checkout of main, the artifact applied, then commit-back.
+      sh(path.dirname(runner), ["clone", "--quiet", "--depth", "1", `file://${origin}`, "committer"]);
+      const committer = path.join(path.dirname(runner), "committer");
+      const applied = await applyCaptures({ from: out, cwd: committer });
+      expect(applied).toEqual({ written: 3, deleted: 1, refused: [] });
+      const result = await commitBack({ cwd: committer, branch: "main", summaryFile: path.join(out, SUMMARY), delayMs: () => 0, log: () => {} });
+      expect(result).toMatchObject({ committed: true, subject: "archive: 3 captured, 1 failed" });
+      const changed = sh(origin, ["show", "--name-status", "--format=", "main"]).trim().split("\n").sort();
+      expect(changed).toEqual([`A\tcache/${HASH_2}/${IMAGE}`, `A\tcache/${HASH_2}/index.html`, `A\tcache/_failures/${HASH_1}.json`, `D\tcache/${HASH_1}/index.html`]);
+    });
+
+    it("refuses every path that is not a capture file or record, every link and every oversized file, and applies the rest", async () => {
+      const { runner } = await setup("hostile-artifact");
+      const out = path.join(root, "hostile-out");
+      const put = async (file: string, content = "x") => {
+        await mkdir(path.dirname(path.join(out, file)), { recursive: true });
+        await writeFile(path.join(out, file), content);
+      };
+      const hostile = [
+        ".github/workflows/pages.yml",
+        "cache/../.github/workflows/pages.yml",
+        `cache/${HASH_2}/../../links.txt`,
+        `cache/${HASH_2}/sub/index.html`,
+        `cache/${HASH_2}/.htaccess`,
+        "cache/.tmp-x/index.html",
+        "cache/_failures/notes.txt",
+        "cache/README.md",
+        `cache/${HASH_2}\\..\\..\\links.txt`,
+        "/etc/passwd",
+      ];
+      await put(`cache/${HASH_2}/index.html`, "fine\n");
+      await mkdir(path.join(out, "cache", HASH_1), { recursive: true });
+      await symlink("/etc/hostname", path.join(out, "cache", HASH_1, IMAGE));
+      await mkdir(path.join(out, "cache", "_failures"), { recursive: true });
+      // Sparse: 96 MiB on paper, nothing on disk.
+      await writeFile(path.join(out, "cache", "_failures", `${HASH_1}.json`), "");
+      await truncate(path.join(out, "cache", "_failures", `${HASH_1}.json`), 96 * 1024 * 1024);
+      // A link already in the checkout is replaced, never written through.
+      const outside = path.join(root, "hostile-outside.txt");
+      await writeFile(outside, "untouched\n");
+      await put(`cache/${HASH_1}/index.html`, "refreshed\n");
+      await rm(path.join(runner, "cache", HASH_1, "index.html"));
+      await symlink(outside, path.join(runner, "cache", HASH_1, "index.html"));
+      await writeFile(
+        path.join(out, MANIFEST),
+        JSON.stringify({
+          format: 1,
+          files: [...hostile, `cache/${HASH_2}/index.html`, `cache/${HASH_1}/${IMAGE}`, `cache/_failures/${HASH_1}.json`, `cache/${HASH_2}/missing.webp`, `cache/${HASH_1}/index.html`],
+          deleted: ["links.txt", "cache/../links.txt"],
+        }),
+      );
+
+      const applied = await applyCaptures({ from: out, cwd: runner });
+      expect(applied.written).toBe(2);
+      expect(applied.deleted).toBe(0);
+      expect(applied.refused).toHaveLength(hostile.length + 3 + 2);
+      for (const file of hostile) expect(applied.refused.some((r) => r.startsWith(`${file}: not a capture file`)), file).toBe(true);
+      expect(applied.refused).toEqual(
+        expect.arrayContaining([
+          `cache/${HASH_1}/${IMAGE}: not a regular file`,
+          `cache/_failures/${HASH_1}.json: 96.0 MB, over the 95.0 MB a committed file may be`,
+          `cache/${HASH_2}/missing.webp: missing from the artifact`,
+        ]),
+      );
+      expect(await readFile(path.join(runner, "cache", HASH_2, "index.html"), "utf8")).toBe("fine\n");
+      expect((await lstat(path.join(runner, "cache", HASH_1, "index.html"))).isFile()).toBe(true);
+      expect(await readFile(path.join(runner, "cache", HASH_1, "index.html"), "utf8")).toBe("refreshed\n");
+      expect(await readFile(outside, "utf8")).toBe("untouched\n");
+      expect(existsSync(path.join(runner, "links.txt"))).toBe(true);
+      expect(existsSync(path.join(runner, ".github"))).toBe(false);
+    });
+
+    it("fails the commit job's step, naming what it refused, and refuses a manifest that is not one", async () => {
+      const { runner } = await setup("refusing-step");
+      const out = path.join(root, "refusing-out");
+      await mkdir(out);
+      await writeFile(path.join(out, MANIFEST), JSON.stringify({ format: 1, files: ["links.txt"], deleted: [] }));
+      let printed = "";
+      const io = { stdout: { write: (t: string) => ((printed += t), true) } as never, stderr: process.stderr, env: {}, cwd: runner };
+      expect(await applyCapturesCommand(["--from", out], io)).toBe(1);
+      expect(printed).toMatch(/^::error title=Captures refused::1 path\(s\) of the artifact were refused: links.txt: not a capture file/m);
+      await writeFile(path.join(out, MANIFEST), JSON.stringify({ format: 1, files: "cache/x", deleted: [] }));
+      await expect(applyCaptures({ from: out, cwd: runner })).rejects.toThrow(/is not a captures manifest/);
+    });
+
+    it("knows the archiver's files by the cache layout", () => {
+      expect(isCacheFilePath(`cache/${HASH_1}/index.html`)).toBe(true);
+      expect(isCacheFilePath(`cache/${HASH_1}/${IMAGE}`)).toBe(true);
+      expect(isCacheFilePath(`cache/_failures/${HASH_1}.json`)).toBe(true);
+      expect(isCacheFilePath(`archive/${HASH_1}/index.html`, "archive")).toBe(true);
+      for (const bad of [`cache/${HASH_1}`, `cache/${HASH_1}/a/b`, `cache/${HASH_1}/..`, `cache/${HASH_1.toUpperCase()}/index.html`, "cache/_failures/x.json", `site/${HASH_1}/index.html`]) {
+        expect(isCacheFilePath(bad), bad).toBe(false);
+      }
+    });
   });
 });

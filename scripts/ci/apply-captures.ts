@@ -1,0 +1,6 @@
+/** Run by the workflows: see src/cli/ci.ts (options) and src/ci/captures-artifact.ts. */
+import "../../src/cli/require-node.ts";
+import { applyCapturesCommand } from "../../src/cli/ci.ts";
+import { isMain, runMain } from "../../src/cli/run.ts";
+
+if (isMain(import.meta.url)) runMain("apply-captures", applyCapturesCommand);
