@@ -61,6 +61,40 @@ const allSteps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps
 const pages = load("pages.yml");
 const ci = load("ci.yml");
 const backfill = load("backfill.yml");
+const jobMinutes = (j: Job) => (j as unknown as { "timeout-minutes": number })["timeout-minutes"];
+/** The value of --run-timeout among an archive call's arguments, in milliseconds. */
+function runDeadline(args: string[]): number {
+  const i = args.indexOf("--run-timeout");
+  expect(i, "--run-timeout is passed").toBeGreaterThanOrEqual(0);
+  const ms = Number(args[i + 1]);
+  expect(ms).toBeGreaterThan(0);
+  return ms;
+}
+
+/**
+ * Issue 10's split: nothing granted at the top; the job that fetches strangers' pages reads and keeps no token on
+ * disk; one job writes, and it never archives or runs an install script; the build reads; only the deploy publishes.
+ */
+function expectLeastPrivilege(wf: Workflow): void {
+  expect(wf.permissions).toEqual({});
+  const { archive, commit, build, deploy } = wf.jobs;
+  expect(archive!.permissions).toEqual({ contents: "read" });
+  expect(commit!.permissions).toEqual({ contents: "write" });
+  expect(build!.permissions).toEqual({ contents: "read", pages: "read" });
+  expect(deploy!.permissions).toEqual({ pages: "write", "id-token": "write" });
+  for (const [id, j] of Object.entries(wf.jobs)) {
+    const granted = Object.entries((j.permissions ?? {}) as Record<string, string>);
+    if (id !== "commit") expect(granted.filter(([scope, level]) => scope === "contents" && level === "write"), id).toEqual([]);
+    if (id !== "deploy") expect(granted.filter(([scope]) => scope === "pages" || scope === "id-token").filter(([, level]) => level === "write"), id).toEqual([]);
+    const checkout = j.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
+    if (checkout && id !== "commit") expect(checkout.with?.["persist-credentials"], `${id} keeps no token on disk`).toBe(false);
+  }
+  const commitRuns = commit!.steps.map((s) => s.run ?? "").filter(Boolean);
+  expect(commitRuns.some((r) => /npm run archive|npx tsx|npm run build|npm run check/.test(r))).toBe(false);
+  expect(commitRuns.filter((r) => /\bnpm (ci|install)\b/.test(r)).every((r) => r.includes("--ignore-scripts"))).toBe(true);
+  // The commit job's helpers run on plain Node (type stripping), not through tsx.
+  expect(commitRuns.filter((r) => r.includes("scripts/ci/")).every((r) => /(^|\s)node scripts\/ci\/(apply-captures|commit-back)\.ts/.test(r))).toBe(true);
+}
 
 /** A cron field: numbers, ranges, steps and lists within [min, max] (GitHub's five-field POSIX cron). */
 function validCronField(field: string, min: number, max: number): boolean {
@@ -79,7 +113,12 @@ function validCron(expr: string): boolean {
 }
 
 /** Runs a step's script as GitHub does (`bash --noprofile --norc -eo pipefail`), with a stub `npm` first on PATH. */
-async function runStep(script: string, env: Record<string, string>, stub: { exit: number; writeSummary: boolean }) {
+async function runStep(
+  script: string,
+  env: Record<string, string>,
+  stub: { exit: number; writeSummary: boolean },
+  more: { prepare?: (runnerTemp: string) => Promise<void>; failNodeWhen?: string } = {},
+) {
   const dir = await mkdtemp(path.join(tmpdir(), "wf-step-"));
   const bin = path.join(dir, "bin");
   await mkdir(bin);
@@ -99,10 +138,22 @@ exit ${stub.exit}
 `,
   );
   await chmod(path.join(bin, "npm"), 0o755);
+  // A stub node logs each call, one line a call, and fails a call whose arguments contain failNodeWhen.
+  const nodeCalls = path.join(dir, "node-calls");
+  await writeFile(
+    path.join(bin, "node"),
+    `#!/usr/bin/env bash
+echo "$*" >> "${nodeCalls}"
+case "$*" in *"${more.failNodeWhen ?? "\0never"}"*) exit 1;; esac
+exit 0
+`,
+  );
+  await chmod(path.join(bin, "node"), 0o755);
   const file = path.join(dir, "step.sh");
   await writeFile(file, script);
   const runnerTemp = path.join(dir, "runner-temp");
   await mkdir(runnerTemp);
+  await more.prepare?.(runnerTemp);
   const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
     execFile(
       "bash",
@@ -112,8 +163,9 @@ exit ${stub.exit}
     );
   });
   const args = existsSync(argsFile) ? (await readFile(argsFile, "utf8")).trim().split("\n") : [];
+  const calls = existsSync(nodeCalls) ? (await readFile(nodeCalls, "utf8")).trim().split("\n") : [];
   await rm(dir, { recursive: true, force: true });
-  return { ...result, args };
+  return { ...result, args, calls, runnerTemp };
 }
 
 describe("every workflow file", () => {
@@ -191,52 +243,73 @@ describe("pages.yml", () => {
   it("never runs twice at once and never cancels a run in progress", () => {
     expect(pages.concurrency).toEqual({ group: "pages", "cancel-in-progress": false });
     // A run that waited in the queue checks out the branch tip, so it sees the captures the run before it pushed.
-    const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
-    expect(checkout.with?.ref).toBe("${{ github.ref }}");
+    for (const id of ["archive", "commit", "build"]) {
+      const checkout = pages.jobs[id]!.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+      expect(checkout.with?.ref, id).toBe("${{ github.ref }}");
+    }
     expect(job.if).toBe("github.ref == 'refs/heads/main'");
   });
 
-  it("holds exactly contents: write, pages: write and id-token: write", () => {
-    expect(pages.permissions).toEqual({ contents: "write", pages: "write", "id-token": "write" });
-    for (const j of Object.values(pages.jobs)) expect(j.permissions).toBeUndefined();
+  it("gives each job only what it needs: the parser reads, the committer writes, only the deploy publishes", () => {
+    expectLeastPrivilege(pages);
+    expect([pages.jobs.commit!.needs].flat()).toEqual(["archive"]);
+    expect([pages.jobs.build!.needs].flat()).toEqual(["commit"]);
+    expect(pages.jobs.deploy!.needs).toBe("build");
   });
 
-  it("checks out, sets up Node from .nvmrc, installs, archives, commits back, restores the search cache, builds, uploads, then deploys", () => {
-    const at = (what: string, test: (s: Step) => boolean) => {
-      const i = job.steps.findIndex(test);
-      expect(i, `step "${what}"`).toBeGreaterThanOrEqual(0);
-      return i;
+  it("archives, packs and uploads; the commit job downloads, applies and commits; the build job builds and uploads the site", () => {
+    const order = (j: Job, wanted: Array<[string, (s: Step) => boolean]>) => {
+      const at = wanted.map(([what, test]) => {
+        const i = j.steps.findIndex(test);
+        expect(i, `step "${what}"`).toBeGreaterThanOrEqual(0);
+        return i;
+      });
+      expect(at).toEqual([...at].sort((x, y) => x - y));
     };
-    const order = [
-      at("checkout", (s) => !!s.uses?.startsWith("actions/checkout@")),
-      at("setup-node", (s) => !!s.uses?.startsWith("actions/setup-node@") && s.with?.["node-version-file"] === ".nvmrc" && s.with?.cache === "npm"),
-      at("npm ci", (s) => /^npm ci\b/.test(s.run ?? "")),
-      at("archive", (s) => /npm run archive\b/.test(s.run ?? "")),
-      at("commit back", (s) => (s.run ?? "").includes("scripts/ci/commit-back.ts")),
-      at("configure-pages", (s) => !!s.uses?.startsWith("actions/configure-pages@")),
-      // Unchanged search partitions are reused from .cache/search, so the build re-indexes only what changed.
-      at("search index cache", (s) => !!s.uses?.startsWith("actions/cache@") && s.with?.path === ".cache/search"),
-      at("build", (s) => /npm run build\b/.test(s.run ?? "")),
-      at("upload-pages-artifact", (s) => !!s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "_site"),
-    ];
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-
-    const build = job.steps.find((s) => /npm run build\b/.test(s.run ?? ""))!;
-    expect(build.env).toEqual({ SITE_URL: "${{ steps.pages.outputs.origin }}", SITE_PATH_PREFIX: "${{ steps.pages.outputs.base_path }}" });
-
+    const uses = (action: string) => (s: Step) => !!s.uses?.startsWith(`actions/${action}@`);
+    const runs = (re: RegExp) => (s: Step) => re.test(s.run ?? "");
+    const node = (s: Step) => !!s.uses?.startsWith("actions/setup-node@") && s.with?.["node-version-file"] === ".nvmrc" && s.with?.cache === "npm";
+    order(job, [
+      ["checkout", uses("checkout")],
+      ["setup-node", node],
+      ["npm ci", runs(/^npm ci\b/)],
+      ["archive", runs(/npm run archive\b/)],
+      ["pack", runs(/scripts\/ci\/pack-captures\.ts --out "\$RUNNER_TEMP\/captures"/)],
+      ["upload", (s) => uses("upload-artifact")(s) && s.with?.name === "captures" && s.with?.path === "${{ runner.temp }}/captures"],
+    ]);
+    order(pages.jobs.commit!, [
+      ["checkout", uses("checkout")],
+      ["setup-node", node],
+      ["npm ci without install scripts", runs(/^npm ci --ignore-scripts\b/)],
+      ["download", (s) => uses("download-artifact")(s) && s.with?.name === "captures" && s.with?.path === "${{ runner.temp }}/captures"],
+      ["apply", runs(/^node scripts\/ci\/apply-captures\.ts --from "\$RUNNER_TEMP\/captures"$/)],
+      ["commit back", runs(/^node scripts\/ci\/commit-back\.ts /)],
+    ]);
+    const build = pages.jobs.build!;
+    order(build, [
+      ["checkout", uses("checkout")],
+      ["setup-node", node],
+      ["npm ci", runs(/^npm ci\b/)],
+      ["configure-pages", uses("configure-pages")],
+      // Unchanged search partitions and verify's verdicts are reused, so the build redoes only what changed.
+      ["build caches", (s) => uses("cache")(s) && String(s.with?.path).split("\n").filter(Boolean).sort().join(",") === ".cache/search,.cache/verify.json"],
+      ["build", runs(/^npm run build$/)],
+      ["upload-pages-artifact", (s) => uses("upload-pages-artifact")(s) && s.with?.path === "_site"],
+    ]);
+    expect(build.steps.find(runs(/npm run build\b/))!.env).toEqual({ SITE_URL: "${{ steps.pages.outputs.origin }}", SITE_PATH_PREFIX: "${{ steps.pages.outputs.base_path }}" });
     const deploy = pages.jobs.deploy!;
-    expect(deploy.needs).toBe("archive");
     expect(deploy.environment).toMatchObject({ name: "github-pages", url: "${{ steps.deployment.outputs.page_url }}" });
     expect(deploy.steps.map((s) => s.uses?.split("@")[0])).toEqual(["actions/deploy-pages"]);
   });
 
-  it("commits back as the workflow's bot with a message from the run's summary, retrying the push", () => {
-    const step = job.steps.find((s) => (s.run ?? "").includes("scripts/ci/commit-back.ts"))!;
-    expect(step.run).toContain('--summary "$RUNNER_TEMP/archive-summary.json"');
+  it("commits back as the workflow's bot with a message from the run's summary, carried in the artifact, retrying the push", () => {
+    const step = pages.jobs.commit!.steps.find((s) => (s.run ?? "").includes("scripts/ci/commit-back.ts"))!;
+    expect(step.run).toContain(`--summary "$RUNNER_TEMP/captures/${SUMMARY}"`);
     expect(step.run).toMatch(/--attempts [2-9]\b/);
     const archive = job.steps.find((s) => s.id === "archive")!;
     expect(archive.run).toContain('--summary "$summary"');
     expect(archive.run).toContain('summary="$RUNNER_TEMP/archive-summary.json"');
+    expect(job.steps.find((s) => (s.run ?? "").includes("pack-captures"))!.run).toContain('--summary "$RUNNER_TEMP/archive-summary.json"');
   });
 
   it("passes the refresh input to a helper through the environment, and its outputs to the archive step the same way", () => {
@@ -256,6 +329,11 @@ describe("pages.yml", () => {
       expect(r.code).toBe(0);
       expect(r.args.slice(0, 2)).toEqual(["run", "archive"]);
       expect(r.args).not.toContain("--refresh");
+    });
+
+    it("gives the run a deadline that leaves the job time to pack and upload what it captured", async () => {
+      const r = await runStep(script(), { REFRESH: "", REFRESH_LINKS: "" }, { exit: 0, writeSummary: true });
+      expect(runDeadline(r.args)).toBeLessThanOrEqual((jobMinutes(job) - 15) * 60_000);
     });
 
     it("tolerates exit 1 (some links failed) so the captures are still committed and published", async () => {
@@ -311,12 +389,16 @@ describe("backfill.yml", () => {
   it("is started by hand with a shard count that defaults to 4", () => {
     expect(Object.keys(backfill.on)).toEqual(["workflow_dispatch"]);
     expect(backfill.on.workflow_dispatch.inputs.shards).toMatchObject({ type: "number", default: 4 });
-    expect(backfill.permissions).toEqual({ contents: "write", pages: "write", "id-token": "write" });
     // The same group as pages.yml: a backfill and a normal run would capture the same links.
     expect(backfill.concurrency).toEqual({ group: "pages", "cancel-in-progress": false });
   });
 
-  it("runs a job matrix over the shard indexes, passing --shard i/N to the archive and the commit back", () => {
+  it("gives each job only what it needs, as pages.yml does", () => {
+    expectLeastPrivilege(backfill);
+    expect(backfill.jobs.plan!.permissions).toEqual({});
+  });
+
+  it("runs a job matrix over the shard indexes, passing --shard i/N to the archive, and uploads each shard's captures", () => {
     expect(shardJob.strategy?.matrix?.shard).toBe("${{ fromJSON(needs.plan.outputs.indexes) }}");
     expect(shardJob.strategy?.["fail-fast"]).toBe(false);
     expect(shardJob.strategy?.["max-parallel"]).toBeGreaterThanOrEqual(1);
@@ -324,12 +406,21 @@ describe("backfill.yml", () => {
     expect(shardJob.env?.SHARD).toBe("${{ matrix.shard }}/${{ needs.plan.outputs.count }}");
     const runs = shardJob.steps.map((s) => s.run ?? "");
     expect(runs.find((r) => r.includes("npm run archive"))).toContain('--shard "$SHARD"');
-    expect(runs.find((r) => r.includes("scripts/ci/commit-back.ts"))).toContain('--shard "$SHARD"');
+    expect(runs.find((r) => r.includes("pack-captures"))).toContain('--out "$RUNNER_TEMP/captures"');
+    const upload = shardJob.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+    expect(upload.with).toMatchObject({ name: "captures-${{ matrix.shard }}", path: "${{ runner.temp }}/captures" });
+    const download = backfill.jobs.commit!.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+    expect(download.with).toMatchObject({ pattern: "captures-*", path: "${{ runner.temp }}/shards" });
+    expect(download.with?.["merge-multiple"]).toBeUndefined();
   });
 
-  it("builds once after every shard, even when one failed, and deploys that build", () => {
+  it("commits after every shard, even when one failed, then builds once and deploys that build", () => {
+    const commit = backfill.jobs.commit!;
+    expect([commit.needs].flat()).toEqual(expect.arrayContaining(["archive"]));
+    expect(commit.if).toContain("!cancelled()");
+    expect(commit.env?.COUNT).toBe("${{ needs.plan.outputs.count }}");
     const build = backfill.jobs.build!;
-    expect([build.needs].flat()).toEqual(expect.arrayContaining(["archive"]));
+    expect([build.needs].flat()).toEqual(expect.arrayContaining(["commit"]));
     expect(build.if).toContain("!cancelled()");
     expect(build.steps.some((s) => /npm run build\b/.test(s.run ?? ""))).toBe(true);
     expect(build.steps.some((s) => s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "_site")).toBe(true);
@@ -338,6 +429,46 @@ describe("backfill.yml", () => {
     expect(deploy.if).toContain("needs.build.result == 'success'");
     expect(deploy.environment).toMatchObject({ name: "github-pages" });
     expect(deploy.steps.some((s) => s.uses?.startsWith("actions/deploy-pages@"))).toBe(true);
+  });
+
+  describe("the commit step, run under bash with a stub node", () => {
+    const script = () => backfill.jobs.commit!.steps.find((s) => (s.run ?? "").includes("commit-back.ts"))!.run!;
+    const shards = (...names: string[]) => async (temp: string) => {
+      for (const name of names) await mkdir(path.join(temp, "shards", name), { recursive: true });
+    };
+
+    it("applies and commits each shard's captures in turn, with --shard i/N and that shard's summary", async () => {
+      const r = await runStep(script(), { COUNT: "4" }, { exit: 0, writeSummary: false }, { prepare: shards("captures-1", "captures-3") });
+      expect(r.code).toBe(0);
+      const dir = (i: number) => `${r.runnerTemp}/shards/captures-${i}`;
+      expect(r.calls).toEqual([
+        `scripts/ci/apply-captures.ts --from ${dir(1)}`,
+        `scripts/ci/commit-back.ts --summary ${dir(1)}/${SUMMARY} --shard 1/4 --branch main --attempts 5`,
+        `scripts/ci/apply-captures.ts --from ${dir(3)}`,
+        `scripts/ci/commit-back.ts --summary ${dir(3)}/${SUMMARY} --shard 3/4 --branch main --attempts 5`,
+      ]);
+      expect(r.stdout).toContain("Committed the captures of 2 shard(s).");
+    });
+
+    it("commits nothing of a shard whose artifact is refused, still commits the others, then fails", async () => {
+      const r = await runStep(script(), { COUNT: "4" }, { exit: 0, writeSummary: false }, { prepare: shards("captures-2", "captures-4"), failNodeWhen: "apply-captures.ts --from" });
+      expect(r.code).toBe(1);
+      expect(r.calls.filter((c) => c.includes("commit-back.ts"))).toEqual([]);
+      const one = await runStep(script(), { COUNT: "4" }, { exit: 0, writeSummary: false }, { prepare: shards("captures-2", "captures-4"), failNodeWhen: "shards/captures-2" });
+      expect(one.code).toBe(1);
+      expect(one.calls.filter((c) => c.includes("commit-back.ts")).map((c) => /--shard (\S+)/.exec(c)![1])).toEqual(["4/4"]);
+      expect(one.stdout).toMatch(/^::error title=Shard 2\/4 not committed::/m);
+    });
+
+    it("skips a folder that is not a shard's, and passes when no shard uploaded anything", async () => {
+      const odd = await runStep(script(), { COUNT: "2" }, { exit: 0, writeSummary: false }, { prepare: shards("captures-$(id)", "captures-1") });
+      expect(odd.code).toBe(1);
+      expect(odd.calls.some((c) => c.includes("$(id)"))).toBe(false);
+      expect(odd.calls.filter((c) => c.includes("commit-back.ts"))).toHaveLength(1);
+      const none = await runStep(script(), { COUNT: "2" }, { exit: 0, writeSummary: false });
+      expect(none.code).toBe(0);
+      expect(none.calls).toEqual([]);
+    });
   });
 
   it("turns the shards input into the matrix's indexes, and refuses a count the matrix cannot run", async () => {
@@ -366,6 +497,8 @@ describe("backfill.yml", () => {
     expect(one.code).toBe(0);
     expect(one.args).toEqual(expect.arrayContaining(["--shard", "2/4"]));
     expect((await runStep(script, { SHARD: "2/4" }, { exit: 2, writeSummary: false })).code).toBe(2);
+    // The shard ends by itself in time to pack and upload what it captured.
+    expect(runDeadline(one.args)).toBeLessThanOrEqual((jobMinutes(shardJob) - 15) * 60_000);
   });
 });
 
