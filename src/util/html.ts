@@ -11,9 +11,3 @@ export function escapeHtml(text: string): string {
 export function escapeText(text: string): string {
   return text.replace(/[&<>]/g, (c) => ESCAPES[c]!);
 }
-
-/** Runs of white space (any Unicode space, line breaks included) as one space, trimmed; undefined when nothing is left. */
-export function collapseSpace(value: string | null | undefined): string | undefined {
-  const folded = value?.replace(/\s+/g, " ").trim();
-  return folded ? folded : undefined;
-}
