@@ -4,13 +4,15 @@
  * markup the sanitizer wrote (lower-case tags, quoted attributes, no nested links). Output: the same HTML, with:
  * links left empty by an image that could not be stored removed (axe `link-name`); images without alt text marked
  * decorative, and a link holding only such images named after where it goes; each top-level table in a focusable,
- * named region that scrolls sideways, and each <pre> focusable and named (axe `scrollable-region-focusable`).
- * Pure, and linear in the HTML's length: one pass of indexOf scans, each resuming where the last one stopped.
+ * named region that scrolls sideways, and each <pre> focusable and named (axe `scrollable-region-focusable`); lists
+ * that real pages use for indenting made into what they look like (accessible-lists.ts).
+ * Pure, and linear in the HTML's length: passes of indexOf scans, each resuming where the last one stopped.
  */
 import { escapeHtml } from "../util/html.ts";
+import { wellFormedLists } from "./accessible-lists.ts";
 
 export function accessibleBody(html: string): string {
-  return wrapTables(links(html)).replaceAll("<pre>", '<pre tabindex="0" role="region" aria-label="Preformatted text">');
+  return wrapTables(links(wellFormedLists(html))).replaceAll("<pre>", '<pre tabindex="0" role="region" aria-label="Preformatted text">');
 }
 
 /** Every `<a …>…</a>`: dropped when empty, named when it holds only images without alt text; images given alt="". */
@@ -26,8 +28,8 @@ function links(html: string): string {
     out.push(withAlt(html.slice(at, open)));
     const attributes = html.slice(open + 3, openEnd);
     const content = withAlt(html.slice(openEnd + 1, close));
-    if (content.trim() === "") {
-      // An image that could not be stored left this link with nothing to click or read.
+    if (nothingToRead(content)) {
+      // An image that could not be stored left this link with nothing to click or read (at most empty elements).
     } else if (onlyUnnamedImages(content) && !attributes.includes("aria-label=")) {
       out.push(`<a ${attributes} aria-label="${escapeHtml(`Image link to ${linkTarget(attributes)}`)}">${content}</a>`);
     } else {
@@ -53,6 +55,22 @@ function withAlt(html: string): string {
     at = end + 1;
   }
   return out + html.slice(at);
+}
+
+/** Whether link content has no text and no image: white space and empty elements at most. */
+function nothingToRead(content: string): boolean {
+  if (content.includes("<img")) return false;
+  let text = "";
+  let at = 0;
+  for (;;) {
+    const open = content.indexOf("<", at);
+    text += content.slice(at, open < 0 ? content.length : open);
+    if (open < 0) break;
+    const end = content.indexOf(">", open);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return text.replaceAll("&nbsp;", " ").replaceAll("&#160;", " ").trim() === "";
 }
 
 /** Whether link content is nothing but images with empty alt text (and white space). */
