@@ -13,10 +13,18 @@ import { commitCapture, createWorkFolder, discardWorkFolder, readCaptureMeta, wr
 import type { CaptureMeta } from "../cache/types.ts";
 import { readdir, stat } from "node:fs/promises";
 import { publicReason } from "../cache/reasons.ts";
-import { FIELD_MAX_CHARS } from "../cache/schema.ts";
+import { ETAG, FIELD_MAX_CHARS, isHttpDate } from "../cache/schema.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { capLength, cleanField } from "../util/text.ts";
-import { CaptureTimeoutError, EmptyCaptureError, HttpStatusError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
+import { ArchiveError, CaptureTimeoutError, EmptyCaptureError, HttpStatusError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
+import { findSnapshot, type Snapshot } from "./wayback/snapshot.ts";
+import { captureBodyOf } from "../cache/capture-file.ts";
+import { captureTokens } from "../cache/capture-text.ts";
+import { changedMaterially } from "../cache/changes.ts";
+import { readRegularFile } from "../cache/files.ts";
+import { observeOriginal } from "../cache/status.ts";
+import { carryVersions } from "../cache/versions.ts";
+import type { CheckAnswer } from "../cache/types.ts";
 import type { EncodedImageCache } from "./images/encode.ts";
 import { CAPTURE_FILE_MAX_BYTES, EXCERPT_MAX_CHARS, IMAGES_SHARE_OF_CAPTURE_TIME } from "./limits.ts";
 import type { RunMetrics } from "./metrics.ts";
@@ -29,7 +37,7 @@ import { renderPdf } from "./render/pdf.ts";
 import { renderText } from "./render/text.ts";
 import { countWords, sanitizeArticle } from "./sanitize.ts";
 import { sniffKind } from "./sniff.ts";
-import type { ArchiveConfig, CaptureResult, Fetcher, Link } from "./types.ts";
+import type { ArchiveConfig, CaptureResult, FetchedResource, Fetcher, Link } from "./types.ts";
 
 export interface CaptureContext {
   config: ArchiveConfig;
@@ -45,9 +53,22 @@ export interface CaptureContext {
   signal?: AbortSignal | undefined;
 }
 
-const ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.7,image/*;q=0.6,*/*;q=0.1";
+export const ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.7,image/*;q=0.6,*/*;q=0.1";
 
-export async function captureLink(link: Link, ctx: CaptureContext): Promise<CaptureResult> {
+/** Kinds whose text is compared, and whose earlier versions are kept when it changes materially. */
+const VERSIONED_KINDS = new Set(["article", "page", "text"]);
+
+export interface CaptureOptions {
+  /** The response already fetched (the link watch's own request), so the original is asked once. */
+  page?: FetchedResource;
+}
+
+/** Where a capture's bytes came from when not from the original itself. */
+interface Source {
+  snapshot: Snapshot;
+}
+
+export async function captureLink(link: Link, ctx: CaptureContext, options: CaptureOptions = {}): Promise<CaptureResult> {
   const { cacheDir, capture: limits } = ctx.config;
   const previous = await readCaptureMeta(cacheDir, link.hash);
   // The capture's own time limit, and the run's: whichever comes first stops every fetch, the parse and the images.
@@ -58,9 +79,19 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
   const runSignal = ctx.signal ?? new AbortController().signal;
   const signal = AbortSignal.any([timeUp.signal, runSignal]);
   let workDir: string | undefined;
+  let source: Source | undefined;
   try {
     runSignal.throwIfAborted();
-    const page = await ctx.fetcher.fetch(link.url, { accept: ACCEPT_PAGE, signal });
+    let page: FetchedResource;
+    try {
+      page = options.page ?? (await ctx.fetcher.fetch(link.url, { accept: ACCEPT_PAGE, signal }));
+    } catch (error) {
+      // Gone before it was ever captured: the Internet Archive's closest copy, through the same pipeline.
+      const fallback = !previous && ctx.config.wayback.fallback && isGoneError(error) ? await snapshotPage(link, ctx, signal) : undefined;
+      if (!fallback) throw error;
+      ({ page, source } = fallback);
+      await observeOriginal(cacheDir, link, { kind: "verdict", status: "gone", answer: answerOf(error) }, ctx.now());
+    }
     workDir = await createWorkFolder(cacheDir, link.hash);
     const body = await renderBody({
       page,
@@ -71,6 +102,7 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       images: ctx.images,
       metrics: ctx.metrics,
       reuseDir: previous ? captureDir(cacheDir, link.hash) : undefined,
+      imageUrl: source?.snapshot.imageUrl,
       signal,
       imageBudget: { maxImages: limits.maxImages, maxBytes: limits.maxBytes, signal: AbortSignal.any([imagesTimeUp.signal, signal]) },
     });
@@ -86,11 +118,14 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       await clearFailure(cacheDir, link.hash);
       return { link, outcome: "unchanged", kind: body.kind, title: previous?.title ?? body.title };
     }
+    // The previous capture is kept as an earlier version when the words changed materially (changes.ts); a change of
+    // dates and counters only replaces it, as a refresh always did.
+    const newVersion = previous !== undefined && VERSIONED_KINDS.has(previous.kind) && VERSIONED_KINDS.has(body.kind) && (await changedFrom(cacheDir, link.hash, html));
     const meta: CaptureMeta = {
       title: cleanField(body.title, FIELD_MAX_CHARS.title) ?? capLength(link.url, FIELD_MAX_CHARS.title),
       url: link.url,
       hash_url: link.hash,
-      archived_at: ctx.now().toISOString(),
+      archived_at: archivedAt(ctx.now(), previous),
       final_url: page.finalUrl,
       status: "captured",
       kind: body.kind,
@@ -109,14 +144,18 @@ export async function captureLink(link: Link, ctx: CaptureContext): Promise<Capt
       ...(body.imagesDropped ? { images_dropped: body.imagesDropped, images_dropped_reason: body.imagesDroppedReason } : {}),
       content_sha256: sha,
       archiver: ctx.config.archiver,
+      ...(source ? {} : validatorsOf(page)),
+      ...(source ? { source: "internet-archive" as const, source_url: source.snapshot.viewUrl, source_date: source.snapshot.date } : {}),
     };
     const file = renderCaptureFile(meta, html);
+    // The earlier versions and the images they show join the work folder first, so the folder's size counts them.
+    await carryVersions(cacheDir, link.hash, workDir, { previousBecomesVersion: newVersion });
     await checkSize(link.url, workDir, Buffer.byteLength(file), limits.maxBytes);
     await writeFileDurably(path.join(workDir, CAPTURE_FILE), file);
-    await commitCapture(cacheDir, link.hash, workDir);
+    await commitCapture(cacheDir, link.hash, workDir, { previousBecomesVersion: newVersion });
     workDir = undefined;
     await clearFailure(cacheDir, link.hash);
-    return { link, outcome: "captured", kind: body.kind, title: meta.title, imagesFailed: body.imagesFailed };
+    return { link, outcome: "captured", kind: body.kind, title: meta.title, imagesFailed: body.imagesFailed, ...(newVersion ? { newVersion: true } : {}), ...(source ? { source: "internet-archive" as const } : {}) };
   } catch (thrown) {
     if (workDir) await discardWorkFolder(workDir).catch(() => undefined);
     // The run is ending: this link is left for the next run, with nothing recorded against it.
@@ -172,6 +211,62 @@ function renderBody(ctx: RenderContext): Promise<RenderedBody> {
         `${page.finalUrl} is ${page.mediaType || "of no declared type"}, which is not archived (HTML, plain text, PDF and images are).`,
         { url: page.url },
       );
+  }
+}
+
+/** Now, or a second past the previous capture when the clock has not moved on: every version needs an address of its own. */
+function archivedAt(now: Date, previous: CaptureMeta | undefined): string {
+  const floor = previous ? Date.parse(previous.archived_at) + 1000 : Number.NaN;
+  return Number.isNaN(floor) || now.getTime() >= floor ? now.toISOString() : new Date(floor).toISOString();
+}
+
+/** Whether the stored current version's words differ materially from `html` (a new body, sanitized). */
+async function changedFrom(cacheDir: string, hash: string, html: string): Promise<boolean> {
+  try {
+    const stored = captureBodyOf(await readRegularFile(path.join(captureDir(cacheDir, hash), CAPTURE_FILE), "utf8"));
+    return changedMaterially(captureTokens(stored).tokens, captureTokens(html).tokens);
+  } catch {
+    return true; // unreadable as text: keep it whole rather than lose it
+  }
+}
+
+/** The response's validators, when they are safe to send back (schema.ts). */
+export function validatorsOf(page: FetchedResource): Pick<CaptureMeta, "etag" | "last_modified"> {
+  const etag = page.headers.etag?.trim();
+  const lastModified = page.headers["last-modified"]?.trim();
+  return {
+    ...(etag && etag.length <= FIELD_MAX_CHARS.etag && ETAG.test(etag) ? { etag } : {}),
+    ...(lastModified && isHttpDate(lastModified) ? { last_modified: lastModified } : {}),
+  };
+}
+
+/** An answer that says the original is gone for good: 404, 410 or 451, or a host name that does not exist. */
+export function isGoneError(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.status === 404 || error.status === 410 || error.status === 451;
+  return error instanceof ArchiveError && error.code === "ARCHIVE_DNS" && !error.retryable;
+}
+
+/** What a failed fetch answered, in public words only (reasons.ts). */
+export function answerOf(error: unknown): CheckAnswer {
+  const archiveError = toArchiveError(error, "");
+  const status = archiveError instanceof HttpStatusError ? archiveError.status : undefined;
+  return { ...(status ? { http_status: status } : {}), code: archiveError.code, reason: publicReason(archiveError.code, status) };
+}
+
+/**
+ * The original's closest snapshot in the Wayback Machine, fetched without the toolbar (`id_`) through the same guarded
+ * fetcher, as a page whose address is the original's (its relative links and images resolve against the original, and
+ * the images are then fetched from the snapshot, `im_`). Undefined when there is none, or it cannot be had: the link
+ * then fails with the original's own answer.
+ */
+async function snapshotPage(link: Link, ctx: CaptureContext, signal: AbortSignal): Promise<{ page: FetchedResource; source: Source } | undefined> {
+  try {
+    const snapshot = await findSnapshot(ctx.fetcher, ctx.config.wayback, link.url, signal);
+    if (!snapshot) return undefined;
+    const raw = await ctx.fetcher.fetch(snapshot.rawUrl, { accept: ACCEPT_PAGE, signal });
+    return { page: { ...raw, url: link.url, finalUrl: link.url, redirectChain: [link.url], redirectStatuses: [] }, source: { snapshot } };
+  } catch {
+    return undefined;
   }
 }
 
