@@ -61,6 +61,11 @@ const VERSIONED_KINDS = new Set(["article", "page", "text"]);
 export interface CaptureOptions {
   /** The response already fetched (the link watch's own request), so the original is asked once. */
   page?: FetchedResource;
+  /**
+   * Record a failure in cache/_failures (default). The link watch does not: a weekly "the new copy is worse" would
+   * rewrite the record every week, and the watch records what it found in the original's status instead.
+   */
+  recordFailures?: boolean;
 }
 
 /** Where a capture's bytes came from when not from the original itself. */
@@ -168,7 +173,7 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
       : toArchiveError(thrown, link.url);
     const reason = publicReason(error.code, error instanceof HttpStatusError ? error.status : undefined);
     const keptPrevious = previous !== undefined;
-    await recordFailure(cacheDir, link, { code: error.code, reason, keptPrevious, at: ctx.now() });
+    if (options.recordFailures !== false) await recordFailure(cacheDir, link, { code: error.code, reason, keptPrevious, at: ctx.now() });
     return { link, outcome: "failed", code: error.code, reason: error.message, publicReason: reason, keptPrevious };
   } finally {
     clearTimeout(timer);

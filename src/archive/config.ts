@@ -134,8 +134,18 @@ export function resolveConfig(
   file: Record<string, unknown> = {},
 ): ResolvedCli {
   const { values } = resolveOptions(ARCHIVE_COMMAND, argv, env, file);
-  const int = (flag: string) => values[flag] as number;
+  const config = archiveConfigOf(values, env, cwd, isTTY);
   const str = (flag: string) => values[flag] as string | undefined;
+  const resolvePath = (value: string | undefined) => (value === undefined ? undefined : path.resolve(cwd, value));
+  return { config, help: values.help === true, summaryFile: resolvePath(str("summary")), stepSummaryFile: resolvePath(str("step-summary")) };
+}
+
+/** The ArchiveConfig of resolved option values (resolveOptions over OPTIONS, or over a table that reuses some of them). */
+export function archiveConfigOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, isTTY: boolean): ArchiveConfig {
+  // A command with fewer options (npm run check) leaves the rest at the archive's defaults.
+  const value = (flag: string) => (flag in values ? values[flag] : OPTIONS.find((o) => o.flag === flag)?.default);
+  const int = (flag: string) => value(flag) as number;
+  const str = (flag: string) => value(flag) as string | undefined;
   const shardValue = str("shard");
   const shard = shardValue === undefined ? undefined : parseShard(shardValue);
   const format = str("image-format") as ImageFormat;
@@ -143,12 +153,12 @@ export function resolveConfig(
   const config: ArchiveConfig = {
     linksFile: path.resolve(cwd, str("links")!),
     cacheDir: path.resolve(cwd, str("cache")!),
-    refresh: values.refresh === true,
+    refresh: value("refresh") === true,
     concurrency: int("concurrency"),
     // One parsing thread per core the process may use: parsing is the run's CPU-bound work.
-    workers: values.workers === undefined ? os.availableParallelism() : int("workers"),
+    workers: value("workers") === undefined ? os.availableParallelism() : int("workers"),
     perHostConcurrency: int("per-host"),
-    allowPrivateNetwork: values["allow-private-network"] === true,
+    allowPrivateNetwork: value("allow-private-network") === true,
     userAgent,
     // The product's name and version, whatever User-Agent is sent: it goes into every capture's front matter.
     archiver: `link-archive/${packageVersion()}`,
@@ -176,8 +186,7 @@ export function resolveConfig(
     runTimeoutMs: int("run-timeout"),
     shard,
     progress: (str("progress") ?? (isTTY ? "bar" : "lines")) as ProgressMode,
-    wayback: waybackConfig(values, env),
+    wayback: waybackConfig(Object.fromEntries(["wayback-fallback", "wayback-api", "wayback-replay", "wayback-save", "wayback-save-url"].map((flag) => [flag, value(flag)])), env),
   };
-  const resolvePath = (value: string | undefined) => (value === undefined ? undefined : path.resolve(cwd, value));
-  return { config, help: values.help === true, summaryFile: resolvePath(str("summary")), stepSummaryFile: resolvePath(str("step-summary")) };
+  return config;
 }

@@ -124,12 +124,17 @@ export async function writeStatus(cacheDir: string, record: StatusRecord): Promi
 }
 
 /** Reads, applies and (only when it changes) writes a link's status record; returns the record after, and whether it was written. */
-export async function observeOriginal(cacheDir: string, link: { url: string; hash: string }, observation: Observation, now: Date): Promise<{ record: StatusRecord | undefined; written: boolean }> {
+export async function observeOriginal(
+  cacheDir: string,
+  link: { url: string; hash: string },
+  observation: Observation,
+  now: Date,
+): Promise<{ record: StatusRecord | undefined; previous: StatusRecord | undefined; written: boolean }> {
   const previous = await readStatus(cacheDir, link.hash);
   const next = applyObservation(previous, link, observation, now);
-  if (!next) return { record: previous, written: false };
+  if (!next) return { record: previous, previous, written: false };
   await writeStatus(cacheDir, next);
-  return { record: next, written: true };
+  return { record: next, previous, written: true };
 }
 
 /** The check log, or an empty one (for `slices`) when there is none, it is malformed, or it was cut in another number of slices. */
