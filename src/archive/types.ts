@@ -237,4 +237,6 @@ export interface CaptureResult {
   newVersion?: boolean;
   /** For captured: taken from the Internet Archive's snapshot, the original being gone. */
   source?: "internet-archive";
+  /** For captured, when Save Page Now was asked: its snapshot, or why there is none (never a failure of the link). */
+  waybackSave?: { ok: true; snapshotUrl: string } | { ok: false; reason: string };
 }

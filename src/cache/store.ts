@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { parseCaptureFile } from "./capture-file.ts";
+import { captureBodyOf, parseCaptureFile, renderCaptureFile } from "./capture-file.ts";
 import { CacheWriteError } from "./errors.ts";
 import { describeKind, listEntries, readRegularFile, type Entry } from "./files.ts";
 import { CAPTURE_FILE, CAPTURE_KEY as HASH, CHECK_LOG_FILE, FAILURES_DIR, OLD_PREFIX, STATUS_DIR, WORK_PREFIX, captureDir, captureFile } from "./layout.ts";
@@ -211,4 +211,26 @@ export async function commitCapture(cacheDir: string, hash: string, workDir: str
     throw new CacheWriteError(`Could not replace ${relative}: ${(cause as Error).message}`, { cause });
   }
   await rm(aside, { recursive: true, force: true });
+}
+
+/**
+ * Adds fields to the front matter of cache/<hash>/index.html, its body left byte for byte: written beside the cache
+ * as a work file and renamed over index.html, so a kill leaves the old file or the new one (the sweep removes the
+ * work file). The result must still pass the schema. Returns false when there is no readable capture.
+ */
+export async function updateCaptureMeta(cacheDir: string, hash: string, fields: Partial<CaptureMeta>): Promise<boolean> {
+  const file = captureFile(cacheDir, hash);
+  let text: string;
+  try {
+    text = await readRegularFile(file, "utf8");
+  } catch {
+    return false;
+  }
+  const { data } = parseCaptureFile(text);
+  const checked = checkCaptureMeta({ ...(data as object), ...fields }, hash);
+  if (!checked.ok) throw new CacheWriteError(`Could not update ${path.join(path.basename(cacheDir), hash, CAPTURE_FILE)}: ${checked.errors.join("; ")}`);
+  const temp = path.join(cacheDir, `${WORK_PREFIX}${hash}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await writeFileDurably(temp, renderCaptureFile({ ...(data as object), ...fields }, captureBodyOf(text)));
+  await rename(temp, file);
+  return true;
 }
