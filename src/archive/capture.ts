@@ -22,7 +22,7 @@ import { captureBodyOf } from "../cache/capture-file.ts";
 import { captureTokens } from "../cache/capture-text.ts";
 import { changedMaterially } from "../cache/changes.ts";
 import { readRegularFile } from "../cache/files.ts";
-import { observeOriginal } from "../cache/status.ts";
+import { observeOriginal, readStatus } from "../cache/status.ts";
 import { carryVersions } from "../cache/versions.ts";
 import type { CheckAnswer } from "../cache/types.ts";
 import type { EncodedImageCache } from "./images/encode.ts";
@@ -121,6 +121,7 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
     if (judgement.verdict === "unchanged") {
       await discardWorkFolder(workDir);
       await clearFailure(cacheDir, link.hash);
+      if (!source) await cameBack(cacheDir, link, ctx.now());
       return { link, outcome: "unchanged", kind: body.kind, title: previous?.title ?? body.title };
     }
     // The previous capture is kept as an earlier version when the words changed materially (changes.ts); a change of
@@ -160,6 +161,7 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
     await commitCapture(cacheDir, link.hash, workDir, { previousBecomesVersion: newVersion });
     workDir = undefined;
     await clearFailure(cacheDir, link.hash);
+    if (!source) await cameBack(cacheDir, link, ctx.now());
     return { link, outcome: "captured", kind: body.kind, title: meta.title, imagesFailed: body.imagesFailed, ...(newVersion ? { newVersion: true } : {}), ...(source ? { source: "internet-archive" as const } : {}) };
   } catch (thrown) {
     if (workDir) await discardWorkFolder(workDir).catch(() => undefined);
@@ -173,6 +175,10 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
       : toArchiveError(thrown, link.url);
     const reason = publicReason(error.code, error instanceof HttpStatusError ? error.status : undefined);
     const keptPrevious = previous !== undefined;
+    // A refresh that finds the original gone tells the link watch (the watch itself records what it finds).
+    if (keptPrevious && options.recordFailures !== false && isGoneError(thrown)) {
+      await observeOriginal(cacheDir, link, { kind: "verdict", status: "gone", answer: answerOf(thrown) }, ctx.now()).catch(() => undefined);
+    }
     if (options.recordFailures !== false) await recordFailure(cacheDir, link, { code: error.code, reason, keptPrevious, at: ctx.now() });
     return { link, outcome: "failed", code: error.code, reason: error.message, publicReason: reason, keptPrevious };
   } finally {
@@ -216,6 +222,17 @@ function renderBody(ctx: RenderContext): Promise<RenderedBody> {
         `${page.finalUrl} is ${page.mediaType || "of no declared type"}, which is not archived (HTML, plain text, PDF and images are).`,
         { url: page.url },
       );
+  }
+}
+
+/**
+ * The original answered well: a status record that said otherwise (gone, moved…) learns it is alive again. A link with
+ * no record keeps none: records are the link watch's, written on transitions, not one a capture.
+ */
+async function cameBack(cacheDir: string, link: Link, now: Date): Promise<void> {
+  const record = await readStatus(cacheDir, link.hash);
+  if (record && record.status !== "alive") {
+    await observeOriginal(cacheDir, link, { kind: "verdict", status: "alive", answer: { code: "CHECK_SAME", reason: publicReason("CHECK_SAME") } }, now).catch(() => undefined);
   }
 }
 
