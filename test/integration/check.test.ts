@@ -3,7 +3,7 @@
  * a host name that stops resolving, through the fetcher's lookup seam), answering "not found" or a parked domain with
  * 200, moving for good, timing out once, and answering 304 to the validators their capture stored.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -234,5 +234,26 @@ describe("the link watch", () => {
     const record = await readStatus(ws.cacheDir, hashOf("down"));
     expect(record).toMatchObject({ status: "unreachable", answer: { http_status: 503 } });
     expect(record?.failing).toBeUndefined();
+  });
+
+  it("keeps versions the same way on npm run archive --refresh, and keeps the current one when the new copy is much shorter", async () => {
+    const hash = hashOf("edited");
+    const versions = async () => (await readdir(path.join(ws.cacheDir, hash))).filter((n) => /^\d{14}\.html$/.test(n)).sort();
+    const before = await versions();
+    web.set("/edited", ok(PAGE("Edited", PARAGRAPHS("second walk", "badger"))));
+    days(1);
+    const refreshLinks = path.join(ws.dir, "refresh.txt");
+    await writeFile(refreshLinks, `${LINKS.edited}\n`);
+    const refreshed = await archiveLinks(ws.config(["--links", refreshLinks, "--refresh"]), { fetcher, now });
+    expect(refreshed.results[0]).toMatchObject({ outcome: "captured", newVersion: true });
+    expect(await versions()).toHaveLength(before.length + 1);
+    const current = await readFile(path.join(ws.cacheDir, hash, "index.html"), "utf8");
+
+    web.set("/edited", ok(PAGE("Edited", "<p>Removed at the author's request.</p>")));
+    days(1);
+    const worse = await archiveLinks(ws.config(["--links", refreshLinks, "--refresh"]), { fetcher, now });
+    expect(worse.results[0]).toMatchObject({ outcome: "failed", code: "ARCHIVE_EMPTY", keptPrevious: true });
+    expect(await readFile(path.join(ws.cacheDir, hash, "index.html"), "utf8")).toBe(current);
+    expect(await versions()).toHaveLength(before.length + 1);
   });
 });
