@@ -12,6 +12,8 @@ export interface TextToken {
   space: boolean;
   /** A word (letters or digits), not punctuation. */
   word: boolean;
+  /** A block (paragraph, heading, item) starts here: shown as a break, never compared. */
+  block?: boolean;
 }
 
 /** Far more than any article: past it the rest is not compared (the watch and the change page say so). */
@@ -38,14 +40,19 @@ export function bodyText(html: string): string {
 export function captureTokens(html: string, max = TEXT_TOKENS_MAX): { tokens: TextToken[]; truncated: boolean } {
   const tokens: TextToken[] = [];
   let space = false;
+  let block = false;
   for (const segment of SEGMENTER.segment(bodyText(html))) {
     if (/^\s+$/u.test(segment.segment)) {
       space = true;
+      block ||= segment.segment.includes("\n");
       continue;
     }
     if (tokens.length >= max) return { tokens, truncated: true };
-    tokens.push({ text: segment.segment, space: space && tokens.length > 0, word: segment.isWordLike === true });
+    const token: TextToken = { text: segment.segment, space: space && tokens.length > 0, word: segment.isWordLike === true };
+    if (block && tokens.length > 0) token.block = true;
+    tokens.push(token);
     space = false;
+    block = false;
   }
   return { tokens, truncated: false };
 }

@@ -19,12 +19,18 @@ export interface RenderedChanges {
   html: string;
 }
 
+/** What comes before a token: a block break (a paragraph, heading or item began), a space, or nothing. */
+function before(t: TextToken, atStart: boolean): string {
+  if (atStart) return "";
+  return t.block ? '<span class="diff-break"></span>' : t.space ? " " : "";
+}
+
 function text(tokens: readonly TextToken[], first: boolean): string {
-  return tokens.map((t, i) => `${t.space && !(first && i === 0) ? " " : ""}${escapeText(t.text)}`).join("");
+  return tokens.map((t, i) => `${before(t, first && i === 0)}${escapeText(t.text)}`).join("");
 }
 
 function spaced(tokens: readonly TextToken[]): string {
-  return tokens[0]?.space ? " " : "";
+  return tokens[0] ? before(tokens[0], false) : "";
 }
 
 export function renderChanges(beforeHtml: string, afterHtml: string): RenderedChanges {
@@ -51,7 +57,7 @@ export function renderChanges(beforeHtml: string, afterHtml: string): RenderedCh
     const tag = part.kind === "added" ? "ins" : "del";
     const mark = part.kind === "added" ? "+" : "−";
     const label = part.kind === "added" ? "added: " : "removed: ";
-    html += `${spaced(part.tokens) && !first ? " " : ""}<${tag}><span class="diff-mark" aria-hidden="true">[${mark}</span><span class="visually-hidden">${label}</span>${text(part.tokens, true)}<span class="diff-mark" aria-hidden="true">]</span></${tag}>`;
+    html += `${first ? "" : spaced(part.tokens)}<${tag}><span class="diff-mark" aria-hidden="true">[${mark}</span><span class="visually-hidden">${label}</span>${text(part.tokens, true)}<span class="diff-mark" aria-hidden="true">]</span></${tag}>`;
   });
-  return { added, removed, compared: true, html: `<p class="diff-text">${html}</p>` };
+  return { added, removed, compared: true, html: `<div class="diff-text">${html}</div>` };
 }
