@@ -16,10 +16,11 @@ import { publicReason } from "../cache/reasons.ts";
 import { ETAG, FIELD_MAX_CHARS, isHttpDate } from "../cache/schema.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { capLength, cleanField } from "../util/text.ts";
-import { ArchiveError, CaptureTimeoutError, EmptyCaptureError, HttpStatusError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
+import { ArchiveError, CaptureTimeoutError, EmptyCaptureError, HttpStatusError, SoftNotFoundError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
+import { softNotFound } from "./soft404.ts";
 import { findSnapshot, type Snapshot } from "./wayback/snapshot.ts";
 import { captureBodyOf } from "../cache/capture-file.ts";
-import { captureTokens } from "../cache/capture-text.ts";
+import { captureTokens, type TextToken } from "../cache/capture-text.ts";
 import { changedMaterially } from "../cache/changes.ts";
 import { readRegularFile } from "../cache/files.ts";
 import { observeOriginal, readStatus } from "../cache/status.ts";
@@ -118,6 +119,14 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
     const sha = createHash("sha256").update(html).digest("hex");
     const judgement = judgeCapture(link.url, { kind: body.kind, wordCount, images: body.images, imagesFailed: body.imagesFailed, sha256: sha }, previous);
     if (judgement.verdict === "empty" || judgement.verdict === "worse") throw new EmptyCaptureError(judgement.reason, { url: link.url });
+    // The words of the kept capture, when there is one whose text is compared: a soft 404 never replaces it.
+    const compared = previous !== undefined && VERSIONED_KINDS.has(previous.kind);
+    const kept = compared ? await keptTokens(cacheDir, link.hash) : undefined;
+    const tokens = compared ? captureTokens(html).tokens : undefined;
+    const soft = kept && tokens && judgement.verdict === "new" ? softNotFound(kept, { url: link.url, finalUrl: page.finalUrl, title: body.title, tokens }) : undefined;
+    if (soft) {
+      throw new SoftNotFoundError(`${link.url} now answers with a page that keeps ${Math.round(soft.retention * 100)}% of the kept capture's text and ${publicReason(soft.code).replace(/^it /, "")}; the kept capture stays`, { url: link.url });
+    }
     if (judgement.verdict === "unchanged") {
       await discardWorkFolder(workDir);
       await clearFailure(cacheDir, link.hash);
@@ -126,7 +135,8 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
     }
     // The previous capture is kept as an earlier version when the words changed materially (changes.ts); a change of
     // dates and counters only replaces it, as a refresh always did.
-    const newVersion = previous !== undefined && VERSIONED_KINDS.has(previous.kind) && VERSIONED_KINDS.has(body.kind) && (await changedFrom(cacheDir, link.hash, html));
+    // An earlier version that cannot be read as text is kept whole rather than lost.
+    const newVersion = compared && tokens !== undefined && VERSIONED_KINDS.has(body.kind) && (kept === undefined || changedMaterially(kept, tokens));
     const meta: CaptureMeta = {
       title: cleanField(body.title, FIELD_MAX_CHARS.title) ?? capLength(link.url, FIELD_MAX_CHARS.title),
       url: link.url,
@@ -242,13 +252,12 @@ function archivedAt(now: Date, previous: CaptureMeta | undefined): string {
   return Number.isNaN(floor) || now.getTime() >= floor ? now.toISOString() : new Date(floor).toISOString();
 }
 
-/** Whether the stored current version's words differ materially from `html` (a new body, sanitized). */
-async function changedFrom(cacheDir: string, hash: string, html: string): Promise<boolean> {
+/** The words of the stored current version; none (so nothing compares equal) when it cannot be read as text. */
+async function keptTokens(cacheDir: string, hash: string): Promise<TextToken[] | undefined> {
   try {
-    const stored = captureBodyOf(await readRegularFile(path.join(captureDir(cacheDir, hash), CAPTURE_FILE), "utf8"));
-    return changedMaterially(captureTokens(stored).tokens, captureTokens(html).tokens);
+    return captureTokens(captureBodyOf(await readRegularFile(path.join(captureDir(cacheDir, hash), CAPTURE_FILE), "utf8"))).tokens;
   } catch {
-    return true; // unreadable as text: keep it whole rather than lose it
+    return undefined;
   }
 }
 

@@ -22,6 +22,7 @@ const REASONS: Record<string, string> = {
   ARCHIVE_UNSUPPORTED_TYPE: "it is not a kind of document the archiver keeps (HTML, text, PDF or image)",
   ARCHIVE_PARSE: "its HTML could not be parsed",
   ARCHIVE_EMPTY: "it came back empty, or much shorter than the kept capture (the kept capture stays)",
+  ARCHIVE_SOFT_404: 'it now answers with a "not found" or parked page (the kept capture stays)',
   ARCHIVE_IMAGE: "the image could not be stored",
   ARCHIVE_STORE: "the capture could not be written",
   ARCHIVE_CANCELLED: "the run was stopped before it finished",

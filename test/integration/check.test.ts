@@ -236,7 +236,7 @@ describe("the link watch", () => {
     expect(record?.failing).toBeUndefined();
   });
 
-  it("keeps versions the same way on npm run archive --refresh, and keeps the current one when the new copy is much shorter", async () => {
+  it("keeps versions the same way on npm run archive --refresh, and keeps the current one when the new copy is much shorter or a soft 404", async () => {
     const hash = hashOf("edited");
     const versions = async () => (await readdir(path.join(ws.cacheDir, hash))).filter((n) => /^\d{14}\.html$/.test(n)).sort();
     const before = await versions();
@@ -253,6 +253,15 @@ describe("the link watch", () => {
     days(1);
     const worse = await archiveLinks(ws.config(["--links", refreshLinks, "--refresh"]), { fetcher, now });
     expect(worse.results[0]).toMatchObject({ outcome: "failed", code: "ARCHIVE_EMPTY", keptPrevious: true });
+    expect(await readFile(path.join(ws.cacheDir, hash, "index.html"), "utf8")).toBe(current);
+    expect(await versions()).toHaveLength(before.length + 1);
+
+    // A "not found" page as long as an article is not much shorter, but it is a soft 404: it is not kept either.
+    const lost = "<p>Page not found. We looked everywhere for it: the archives, the tag pages, the drafts folder and the old site.</p><p>Perhaps one of our most popular stories will interest you instead, such as the harbour festival, the new ferry timetable or the winter lecture series at the library.</p><p>You can also search the site, browse the categories in the menu above, or write to the editors, who read every letter and answer most of them within the week.</p>";
+    web.set("/edited", ok(PAGE("404", lost)));
+    days(1);
+    const soft = await archiveLinks(ws.config(["--links", refreshLinks, "--refresh"]), { fetcher, now });
+    expect(soft.results[0]).toMatchObject({ outcome: "failed", code: "ARCHIVE_SOFT_404", keptPrevious: true, publicReason: 'it now answers with a "not found" or parked page (the kept capture stays)' });
     expect(await readFile(path.join(ws.cacheDir, hash, "index.html"), "utf8")).toBe(current);
     expect(await versions()).toHaveLength(before.length + 1);
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { movedTo } from "../../src/archive/check/link.ts";
 import { chooseSlice, selectLinks } from "../../src/archive/check/select.ts";
-import { redirectedToRoot, retention, softNotFound } from "../../src/archive/check/soft404.ts";
+import { redirectedToRoot, retention, softNotFound } from "../../src/archive/soft404.ts";
 import type { Link } from "../../src/archive/types.ts";
 import { captureTokens } from "../../src/cache/capture-text.ts";
 import { changedMaterially, diffTokens } from "../../src/cache/changes.ts";

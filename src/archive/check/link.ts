@@ -19,7 +19,7 @@ import { CaptureTimeoutError } from "../errors.ts";
 import { sanitizeArticle } from "../sanitize.ts";
 import { sniffKind } from "../sniff.ts";
 import type { ExtraHeaders, FetchedResource, Link } from "../types.ts";
-import { softNotFound } from "./soft404.ts";
+import { softNotFound } from "../soft404.ts";
 
 export interface LinkCheck {
   link: Link;

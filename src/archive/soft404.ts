@@ -5,7 +5,7 @@
  * kept text remains (the share of its distinct five-word shingles still present) together with the usual signals: a
  * "not found" title or opening, the front page answering for a deeper address, a parked domain's wording or host.
  */
-import type { TextToken } from "../../cache/capture-text.ts";
+import type { TextToken } from "../cache/capture-text.ts";
 
 export interface PageSeen {
   /** The URL as written in links.txt. */
