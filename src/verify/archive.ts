@@ -18,7 +18,7 @@ import { fingerprintOf, verifyCapture, type VerifyOptions } from "./verify.ts";
  * What a passing verdict depends on besides the files: verify's own rules (bump the number when they change) and the
  * sanitizer (its source, hashed), so a stricter sanitizer re-checks every capture.
  */
-const MEMO_FORMAT = `1:${createHash("sha256").update(readFileSync(new URL("../archive/sanitize.ts", import.meta.url))).digest("hex").slice(0, 16)}`;
+const MEMO_FORMAT = `2:${createHash("sha256").update(readFileSync(new URL("../archive/sanitize.ts", import.meta.url))).digest("hex").slice(0, 16)}`;
 
 export interface ArchiveVerdict {
   checked: number;
