@@ -55,6 +55,7 @@ const PLACES = {
   cached: ["blog", "/cached"],
   dies: ["dying", "/dies"],
   soft: ["blog", "/soft"],
+  front: ["blog", "/front"],
   parked: ["parked", "/article"],
   moved: ["blog", "/moved"],
   flaky: ["flaky", "/flaky"],
@@ -74,7 +75,7 @@ beforeAll(async () => {
   server = await startServer();
   LINKS = Object.fromEntries(Object.entries(PLACES).map(([key, [host, p]]) => [key, url(host, p)])) as typeof LINKS;
   server.route("/", ok(PAGE("Front page", "<p>Welcome to the front page of this site, where the latest posts are listed.</p>")));
-  for (const p of ["/edited", "/cached", "/dies", "/soft", "/article", "/moved", "/new-address", "/flaky", "/down"]) {
+  for (const p of ["/edited", "/cached", "/dies", "/soft", "/front", "/article", "/moved", "/new-address", "/flaky", "/down"]) {
     server.route(p, (req, res) => {
       seen.push({ path: p, headers: req.headers });
       const handler = web.get(`${req.headers.host?.split(":")[0]}${p}`) ?? web.get(p);
@@ -93,6 +94,7 @@ beforeAll(async () => {
   });
   web.set("/dies", ok(PAGE("Dies", PARAGRAPHS("last walk"))));
   web.set("/soft", ok(PAGE("Soft", PARAGRAPHS("soft walk"))));
+  web.set("/front", ok(PAGE("Front", PARAGRAPHS("front walk"))));
   web.set("/article", ok(PAGE("Parked", PARAGRAPHS("parked walk"))));
   web.set("/moved", ok(PAGE("Moved", PARAGRAPHS("moving walk"))));
   web.set("/new-address", ok(PAGE("Moved", PARAGRAPHS("moving walk"))));
@@ -189,6 +191,13 @@ describe("the link watch", () => {
     expect(report(summary, "soft")).toMatchObject({ status: "gone", newVersion: false, reason: expect.stringContaining('"not found" page') });
     expect(await readFile(path.join(ws.cacheDir, hashOf("soft"), "index.html"), "utf8")).toBe(before);
     expect((await readdir(path.join(ws.cacheDir, hashOf("soft")))).filter((n) => /^\d{14}\.html$/.test(n))).toEqual([]);
+  });
+
+  it("takes a redirect to the site's front page as gone, not as moved", async () => {
+    web.set("/front", status(301, { location: "/" }));
+    days(1);
+    const summary = await check();
+    expect(report(summary, "front")).toMatchObject({ status: "gone", reason: "it redirects to the site's front page, which keeps almost none of the archived text" });
   });
 
   it("takes a parked domain as gone", async () => {
