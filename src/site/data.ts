@@ -251,7 +251,8 @@ function applyStatuses(captures: Capture[], records: ReadonlyMap<string, StatusR
     if (!record || record.status === "unknown") continue;
     capture.originalStatus = record.status;
     capture.statusSince = record.since;
-    capture.statusReason = record.answer.reason;
+    // Shown on a public page: the code's fixed sentence, whatever the record says (as for failure records).
+    if (record.answer.code) capture.statusReason = publicReason(record.answer.code, record.answer.http_status);
     if (record.moved_to) capture.movedTo = record.moved_to;
     const slice = checked.get(shardOf(capture.hash_url, log.slices));
     // "Last seen alive" is derived, never stored per link: the last check of its slice, when it found it alive.
