@@ -13,19 +13,20 @@ import { commitCapture, createWorkFolder, discardWorkFolder, readCaptureMeta, wr
 import type { CaptureMeta } from "../cache/types.ts";
 import { readdir, stat } from "node:fs/promises";
 import { publicReason } from "../cache/reasons.ts";
-import { ETAG, FIELD_MAX_CHARS, isHttpDate } from "../cache/schema.ts";
+import { FIELD_MAX_CHARS } from "../cache/schema.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { capLength, cleanField } from "../util/text.ts";
-import { ArchiveError, CaptureTimeoutError, EmptyCaptureError, HttpStatusError, SoftNotFoundError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
+import { CaptureTimeoutError, EmptyCaptureError, HttpStatusError, SoftNotFoundError, TooLargeError, UnsupportedTypeError, toArchiveError } from "./errors.ts";
 import { softNotFound } from "./soft404.ts";
-import { findSnapshot, type Snapshot } from "./wayback/snapshot.ts";
+import { answerOf, isGoneError, validatorsOf } from "./answers.ts";
+import { snapshotPage } from "./wayback/fallback.ts";
+import type { Snapshot } from "./wayback/snapshot.ts";
 import { captureBodyOf } from "../cache/capture-file.ts";
 import { captureTokens, type TextToken } from "../cache/capture-text.ts";
 import { changedMaterially } from "../cache/changes.ts";
 import { readRegularFile } from "../cache/files.ts";
 import { observeOriginal, readStatus } from "../cache/status.ts";
 import { carryVersions } from "../cache/versions.ts";
-import type { CheckAnswer } from "../cache/types.ts";
 import type { EncodedImageCache } from "./images/encode.ts";
 import { CAPTURE_FILE_MAX_BYTES, EXCERPT_MAX_CHARS, IMAGES_SHARE_OF_CAPTURE_TIME } from "./limits.ts";
 import type { RunMetrics } from "./metrics.ts";
@@ -95,7 +96,8 @@ export async function captureLink(link: Link, ctx: CaptureContext, options: Capt
       // Gone before it was ever captured: the Internet Archive's closest copy, through the same pipeline.
       const fallback = !previous && ctx.config.wayback.fallback && isGoneError(error) ? await snapshotPage(link, ctx, signal) : undefined;
       if (!fallback) throw error;
-      ({ page, source } = fallback);
+      page = fallback.page;
+      source = { snapshot: fallback.snapshot };
       await observeOriginal(cacheDir, link, { kind: "verdict", status: "gone", answer: answerOf(error) }, ctx.now());
     }
     workDir = await createWorkFolder(cacheDir, link.hash);
@@ -256,46 +258,6 @@ function archivedAt(now: Date, previous: CaptureMeta | undefined): string {
 async function keptTokens(cacheDir: string, hash: string): Promise<TextToken[] | undefined> {
   try {
     return captureTokens(captureBodyOf(await readRegularFile(path.join(captureDir(cacheDir, hash), CAPTURE_FILE), "utf8"))).tokens;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The response's validators, when they are safe to send back (schema.ts). */
-export function validatorsOf(page: FetchedResource): Pick<CaptureMeta, "etag" | "last_modified"> {
-  const etag = page.headers.etag?.trim();
-  const lastModified = page.headers["last-modified"]?.trim();
-  return {
-    ...(etag && etag.length <= FIELD_MAX_CHARS.etag && ETAG.test(etag) ? { etag } : {}),
-    ...(lastModified && isHttpDate(lastModified) ? { last_modified: lastModified } : {}),
-  };
-}
-
-/** An answer that says the original is gone for good: 404, 410 or 451, or a host name that does not exist. */
-export function isGoneError(error: unknown): boolean {
-  if (error instanceof HttpStatusError) return error.status === 404 || error.status === 410 || error.status === 451;
-  return error instanceof ArchiveError && error.code === "ARCHIVE_DNS" && !error.retryable;
-}
-
-/** What a failed fetch answered, in public words only (reasons.ts). */
-export function answerOf(error: unknown): CheckAnswer {
-  const archiveError = toArchiveError(error, "");
-  const status = archiveError instanceof HttpStatusError ? archiveError.status : undefined;
-  return { ...(status ? { http_status: status } : {}), code: archiveError.code, reason: publicReason(archiveError.code, status) };
-}
-
-/**
- * The original's closest snapshot in the Wayback Machine, fetched without the toolbar (`id_`) through the same guarded
- * fetcher, as a page whose address is the original's (its relative links and images resolve against the original, and
- * the images are then fetched from the snapshot, `im_`). Undefined when there is none, or it cannot be had: the link
- * then fails with the original's own answer.
- */
-async function snapshotPage(link: Link, ctx: CaptureContext, signal: AbortSignal): Promise<{ page: FetchedResource; source: Source } | undefined> {
-  try {
-    const snapshot = await findSnapshot(ctx.fetcher, ctx.config.wayback, link.url, signal);
-    if (!snapshot) return undefined;
-    const raw = await ctx.fetcher.fetch(snapshot.rawUrl, { accept: ACCEPT_PAGE, signal });
-    return { page: { ...raw, url: link.url, finalUrl: link.url, redirectChain: [link.url], redirectStatuses: [] }, source: { snapshot } };
   } catch {
     return undefined;
   }
