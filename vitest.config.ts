@@ -14,6 +14,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    // Nothing in the suite may ask the real Internet Archive: the archiver's fallback to it is on by default, so it is
+    // off for every test and every command a test spawns; the tests of the fallback turn it on against a local fake.
+    env: { ARCHIVE_WAYBACK_FALLBACK: "false", IA_ACCESS_KEY: "", IA_SECRET_KEY: "" },
     projects: [tier("unit"), tier("integration"), tier("e2e"), tier("acceptance")],
   },
 });

@@ -11,7 +11,8 @@
 // Content-Security-Policy allows the archive's origin in script-src and connect-src.
 //
 // Options, as data- attributes on the script tag:
-//   data-mode="gone"     only links whose original is known to be gone (the lookup's "status"; absent = unknown)
+//   data-mode="gone"     only links whose original is known to be gone or unreachable for a week or more (the lookup's
+//                        "status", from the archive's weekly check; absent = unknown)
 //   data-label="archived" the text of the added link (default "mirror")
 //   data-scope="article" a CSS selector: only links inside it (default the whole page)
 // A link (or any element around it) with the class "no-mirror" is left alone.
@@ -211,7 +212,8 @@ async function main() {
       const entries = await lookup(shard);
       for (const link of shardLinks) {
         const entry = findCapture(entries, (link.getAttribute("href") ?? "").trim(), link.href);
-        if (!entry || (mode === "gone" && entry.status !== "gone")) continue;
+        // A week or more unreachable is as gone to a reader as a 404.
+        if (!entry || (mode === "gone" && entry.status !== "gone" && entry.status !== "unreachable")) continue;
         link.after(mirrorLink(entry, label));
       }
     }),

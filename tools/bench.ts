@@ -4,6 +4,7 @@
  *   b  the archiver's full run over those pages served from 127.0.0.1 with real images: wall, pages/s, peak RSS, ratio to a
  *   c  a second run with nothing new, and a no-op rerun over 1,000 cached links (target ≤ 1 s, no HTML parsed)
  *   d+e  the build of a synthetic cache against bare Eleventy + bare Pagefind, and a rebuild (tools/bench/build.ts)
+ *   g  npm run check where nothing changed: over the archived pages, and over links answering 304 (tools/bench/check.ts)
  * Each measured part runs in a child process so its peak RSS is its own. (a) and (b) run in alternation, --rounds
  * times (default 2), and each is reported from its fastest round: on a shared machine a neighbour's burst slows one
  * run or the other, and the fastest round of each is the least disturbed. Every round's wall time is kept too.
@@ -22,6 +23,7 @@ import type { BaselineFigures } from "./bench/baseline.ts";
 import { benchBuild, type BuildBenchFigures } from "./bench/build.ts";
 import { runChild, type ChildRun } from "./bench/child.ts";
 import { writeCachedLinks } from "./bench/noop.ts";
+import { benchCheck, type CheckBenchFigures } from "./bench/check.ts";
 import { formatQuality, qualityOptions, runQualityBench } from "./bench/quality.ts";
 import { fixturePages, prepareWorkload } from "./bench/workload.ts";
 import { isMain, runMain } from "../src/cli/run.ts";
@@ -58,6 +60,8 @@ export interface BenchResults {
    * to come back as gone): the archiver with its memory of dead hosts, and without it.
    */
   deadHosts: { pages: number; dnsDelayMs: number; remembered: ArchiveRunFigures & { wallPerCpu: number }; forgotten: ArchiveRunFigures & { wallPerCpu: number } };
+  /** (g) npm run check where nothing changed; absent with --no-check. */
+  check?: CheckBenchFigures;
   build: (BuildFigures & { measured: true }) | { measured: false; reason: string };
   targets: Record<string, { target: string; value: number | null; met: boolean | null }>;
 }
@@ -69,6 +73,8 @@ export interface BenchOptions {
   noopLinks: number;
   workers?: number;
   build: boolean;
+  /** (g) the link watch's cost where nothing changed (tools/bench/check.ts). */
+  check: boolean;
   out: string;
   workDir: string;
   log: (line: string) => void;
@@ -85,6 +91,7 @@ export const BENCH_COMMAND: CommandSpec = {
     { flag: "workers", kind: "integer", value: "N", min: 1, max: 64, help: "parse threads of the archiver (its default: one per core)" },
     { flag: "build", kind: "boolean", default: true, help: "measure the build too (--no-build skips it)" },
     { flag: "out", kind: "string", value: "FILE", defaultText: ".bench/results.json; .bench/quality.json with --quality", help: "where every figure is written as JSON" },
+    { flag: "check", kind: "boolean", default: true, help: "measure npm run check where nothing changed, over the archived pages and 1000 links answering 304 (--no-check skips it)" },
     { flag: "quality", kind: "boolean", default: false, help: "instead: score the archiver's text on the extraction benchmark (F1, precision, recall) beside Readability's" },
   ],
 };
@@ -103,6 +110,7 @@ export function parseBenchArgs(
     noopLinks: 1000,
     workers: values.workers as number | undefined,
     build: values.build === true,
+    check: values.check === true,
     out: path.resolve(ROOT, (values.out as string | undefined) ?? ".bench/results.json"),
     workDir: path.join(ROOT, ".bench", "work"),
     log: (line) => process.stderr.write(`bench: ${line}\n`),
@@ -129,6 +137,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   log(`making ${options.pages} pages with images`);
   const workload = await prepareWorkload({ pages: options.pages, dir: options.workDir });
   let baseline, archive, rerun, noop, deadHosts;
+  let check: CheckBenchFigures | undefined;
   try {
     const list = path.join(options.workDir, "pages.txt");
     await writeFile(list, `${workload.files.join("\n")}\n`);
@@ -156,6 +165,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     archive = { ...fastest(archives), roundsMs: archives.map((run) => run.result.wallMs) };
     log("(c) the archiver again, nothing new");
     rerun = await runChild<ArchiveRunFigures>(path.join(HERE, "archive-run.ts"), flags);
+    if (options.check) check = await benchCheck({ linksFile, cacheDir, workDir: options.workDir, validatorLinks: options.noopLinks, workers: options.workers, log });
     deadHosts = await benchDeadHosts(options, workload.urls);
   } finally {
     await workload.close();
@@ -199,6 +209,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     rerun: { ...rerun.result, processMs: rerun.processMs },
     noop: { ...noop.result, processMs: noop.processMs },
     deadHosts,
+    ...(check ? { check } : {}),
     build,
     targets: {},
   };
@@ -294,6 +305,14 @@ export function formatResults(r: BenchResults): string {
     deadRow("    dead hosts not remembered", d.forgotten),
     ["    ratio", (d.remembered.wallMs / d.forgotten.wallMs).toFixed(2), `wall time remembering / forgetting; each name takes ${d.dnsDelayMs} ms to come back as gone`],
   );
+  if (r.check) {
+    const row = (label: string, c: CheckBenchFigures["pages"]): [string, string, string] => [
+      label,
+      ms(c.wallMs),
+      `${c.requests} requests, ${mb(c.bytes)} read, ${c.alive}/${c.checked} alive, ${c.written} records written, ${c.newVersions} new versions, peak ${mb(c.peakRssBytes)}; first check ${ms(c.firstCheckMs)}`,
+    ];
+    rows.push(row(`(g) check, ${r.check.pages.links} pages, no change`, r.check.pages), row(`    ${r.check.validators.links} links answering 304`, r.check.validators));
+  }
   if (r.build.measured) {
     const b = r.build;
     rows.push(

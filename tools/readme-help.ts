@@ -14,6 +14,7 @@ const README = `${ROOT}README.md`;
 export const COMMANDS: Array<[script: string, shown: string]> = [
   ["scripts/start.ts", "npm start -- --help"],
   ["scripts/archive.ts", "npm run archive -- --help"],
+  ["scripts/check.ts", "npm run check -- --help"],
   ["scripts/build.ts", "npm run build -- --help"],
   ["scripts/serve.ts", "npm run serve -- --help"],
   ["scripts/verify.ts", "npm run verify -- --help"],

@@ -8,13 +8,27 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
-import { helpText as commandHelp, resolveOptions, type CommandSpec, type OptionSpec } from "../util/options.ts";
-import { CAPTURE_FOLDER_MAX_BYTES, IMAGE_QUALITY, IMAGES_AT_ONCE, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from "./limits.ts";
+import { helpText as commandHelp, resolveOptions, UsageError, type CommandSpec, type OptionSpec } from "../util/options.ts";
+import { CAPTURE_FOLDER_MAX_BYTES, IMAGE_QUALITY, IMAGES_AT_ONCE, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS, SAVE_AT_ONCE, SAVE_POLL_MS, SAVE_WAIT_MS } from "./limits.ts";
 import type { ArchiveConfig, ImageFormat, ProgressMode } from "./types.ts";
 
 const MiB = 1024 * 1024;
 
 const shardProblem = (value: string) => (parseShard(value) ? undefined : SHARD_FORMAT);
+const httpUrlProblem = (value: string) => {
+  try {
+    return /^https?:$/.test(new URL(value).protocol) ? undefined : "must be an http(s) URL";
+  } catch {
+    return "must be an absolute http(s) URL";
+  }
+};
+
+/** The Internet Archive's real endpoints; tests point these at a local fake. */
+export const WAYBACK_DEFAULTS = {
+  availabilityUrl: "https://archive.org/wayback/available",
+  replayUrl: "https://web.archive.org/web",
+  saveUrl: "https://web.archive.org/save",
+} as const;
 
 /** Every flag of `npm run archive`, in --help order. The README's copy of --help is checked against it. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -42,6 +56,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "capture-max-images", kind: "integer", value: "N", default: 300, min: 0, max: 10_000, help: "images one capture stores at most; the rest keep their alt text" },
   { flag: "capture-max-bytes", kind: "integer", value: "BYTES", default: 50 * MiB, min: 1024 * 1024, max: CAPTURE_FOLDER_MAX_BYTES, help: "bytes one capture folder may hold (GitHub refuses files over 100 MiB)" },
   { flag: "run-timeout", kind: "integer", value: "MS", default: 0, min: 0, defaultText: "0, none", help: "end the run by then; links not captured yet are left for the next run" },
+  { flag: "wayback-fallback", kind: "boolean", default: true, help: "a link already gone at its first capture (404, 410, a name that no longer resolves) is captured from the Internet Archive's closest snapshot (--no-wayback-fallback: not)" },
+  { flag: "wayback-api", kind: "string", value: "URL", default: WAYBACK_DEFAULTS.availabilityUrl, check: httpUrlProblem, help: "the Wayback Machine's availability API" },
+  { flag: "wayback-replay", kind: "string", value: "URL", default: WAYBACK_DEFAULTS.replayUrl, check: httpUrlProblem, help: "where the Wayback Machine serves snapshots" },
+  { flag: "wayback-save", kind: "boolean", defaultText: "on when IA_ACCESS_KEY and IA_SECRET_KEY are set", help: "ask Save Page Now to archive each newly captured original too, and record its snapshot" },
+  { flag: "wayback-save-url", kind: "string", value: "URL", default: WAYBACK_DEFAULTS.saveUrl, check: httpUrlProblem, help: "Save Page Now's endpoint" },
   { flag: "user-agent", kind: "string", value: "TEXT", defaultText: "link-archive/<version> (personal web archive; +https://github.com/$GITHUB_REPOSITORY)", help: "the User-Agent sent with every request" },
   { flag: "progress", kind: "string", value: "bar|lines|quiet", choices: ["bar", "lines", "quiet"], defaultText: "bar on a terminal, lines otherwise", help: "progress display" },
   { flag: "summary", kind: "string", value: "FILE", help: "also write the run's summary as JSON to FILE" },
@@ -86,6 +105,23 @@ function defaultUserAgent(env: NodeJS.ProcessEnv): string {
   return `link-archive/${packageVersion()} (personal web archive; +${home})`;
 }
 
+/** Save Page Now's keys come from the environment only (repository secrets in CI), never a flag or the config file. */
+function waybackConfig(values: Record<string, unknown>, env: NodeJS.ProcessEnv): ArchiveConfig["wayback"] {
+  const accessKey = env.IA_ACCESS_KEY?.trim() ?? "";
+  const secretKey = env.IA_SECRET_KEY?.trim() ?? "";
+  const haveKeys = accessKey !== "" && secretKey !== "";
+  const wanted = values["wayback-save"] === undefined ? haveKeys : values["wayback-save"] === true;
+  if (wanted && !haveKeys) {
+    throw new UsageError("--wayback-save needs the Internet Archive's S3-style keys in IA_ACCESS_KEY and IA_SECRET_KEY (https://archive.org/account/s3.php); set both, or leave --wayback-save off.");
+  }
+  const endpoints = { availabilityUrl: values["wayback-api"] as string, replayUrl: values["wayback-replay"] as string };
+  return {
+    fallback: values["wayback-fallback"] === true,
+    ...endpoints,
+    save: wanted ? { ...endpoints, saveUrl: values["wayback-save-url"] as string, accessKey, secretKey, concurrency: SAVE_AT_ONCE, pollMs: SAVE_POLL_MS, waitMs: SAVE_WAIT_MS } : undefined,
+  };
+}
+
 /**
  * Resolves the archive's options. `file` is the "archive" section of site.config.json (already read); relative
  * paths resolve against `cwd`.
@@ -98,8 +134,18 @@ export function resolveConfig(
   file: Record<string, unknown> = {},
 ): ResolvedCli {
   const { values } = resolveOptions(ARCHIVE_COMMAND, argv, env, file);
-  const int = (flag: string) => values[flag] as number;
+  const config = archiveConfigOf(values, env, cwd, isTTY);
   const str = (flag: string) => values[flag] as string | undefined;
+  const resolvePath = (value: string | undefined) => (value === undefined ? undefined : path.resolve(cwd, value));
+  return { config, help: values.help === true, summaryFile: resolvePath(str("summary")), stepSummaryFile: resolvePath(str("step-summary")) };
+}
+
+/** The ArchiveConfig of resolved option values (resolveOptions over OPTIONS, or over a table that reuses some of them). */
+export function archiveConfigOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, isTTY: boolean): ArchiveConfig {
+  // A command with fewer options (npm run check) leaves the rest at the archive's defaults.
+  const value = (flag: string) => (flag in values ? values[flag] : OPTIONS.find((o) => o.flag === flag)?.default);
+  const int = (flag: string) => value(flag) as number;
+  const str = (flag: string) => value(flag) as string | undefined;
   const shardValue = str("shard");
   const shard = shardValue === undefined ? undefined : parseShard(shardValue);
   const format = str("image-format") as ImageFormat;
@@ -107,12 +153,12 @@ export function resolveConfig(
   const config: ArchiveConfig = {
     linksFile: path.resolve(cwd, str("links")!),
     cacheDir: path.resolve(cwd, str("cache")!),
-    refresh: values.refresh === true,
+    refresh: value("refresh") === true,
     concurrency: int("concurrency"),
     // One parsing thread per core the process may use: parsing is the run's CPU-bound work.
-    workers: values.workers === undefined ? os.availableParallelism() : int("workers"),
+    workers: value("workers") === undefined ? os.availableParallelism() : int("workers"),
     perHostConcurrency: int("per-host"),
-    allowPrivateNetwork: values["allow-private-network"] === true,
+    allowPrivateNetwork: value("allow-private-network") === true,
     userAgent,
     // The product's name and version, whatever User-Agent is sent: it goes into every capture's front matter.
     archiver: `link-archive/${packageVersion()}`,
@@ -140,7 +186,7 @@ export function resolveConfig(
     runTimeoutMs: int("run-timeout"),
     shard,
     progress: (str("progress") ?? (isTTY ? "bar" : "lines")) as ProgressMode,
+    wayback: waybackConfig(Object.fromEntries(["wayback-fallback", "wayback-api", "wayback-replay", "wayback-save", "wayback-save-url"].map((flag) => [flag, value(flag)])), env),
   };
-  const resolvePath = (value: string | undefined) => (value === undefined ? undefined : path.resolve(cwd, value));
-  return { config, help: values.help === true, summaryFile: resolvePath(str("summary")), stepSummaryFile: resolvePath(str("step-summary")) };
+  return config;
 }

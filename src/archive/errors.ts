@@ -21,6 +21,7 @@ export type ArchiveErrorCode =
   | "ARCHIVE_UNSUPPORTED_TYPE"
   | "ARCHIVE_PARSE"
   | "ARCHIVE_EMPTY"
+  | "ARCHIVE_SOFT_404"
   | "ARCHIVE_IMAGE"
   | "ARCHIVE_STORE"
   | "ARCHIVE_CANCELLED"
@@ -169,6 +170,14 @@ export class EmptyCaptureError extends ArchiveError {
   }
 }
 
+/** A refresh or check answered with a "not found" or parked page where an article was: the kept capture stays. */
+export class SoftNotFoundError extends ArchiveError {
+  override name = "SoftNotFoundError";
+  constructor(message: string, options: ArchiveErrorOptions = {}) {
+    super("ARCHIVE_SOFT_404", message, options);
+  }
+}
+
 export class ImageError extends ArchiveError {
   override name = "ImageError";
   constructor(message: string, options: ArchiveErrorOptions = {}) {
@@ -235,6 +244,7 @@ const CLASSES: Partial<Record<ArchiveErrorCode, new (message: string, options?: 
   ARCHIVE_UNSUPPORTED_TYPE: UnsupportedTypeError,
   ARCHIVE_PARSE: ParseError,
   ARCHIVE_EMPTY: EmptyCaptureError,
+  ARCHIVE_SOFT_404: SoftNotFoundError,
   ARCHIVE_IMAGE: ImageError,
   ARCHIVE_STORE: StoreError,
   ARCHIVE_CANCELLED: CancelledError,

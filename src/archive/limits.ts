@@ -49,3 +49,11 @@ export const CAPTURE_FOLDER_MAX_BYTES = 95 * MiB;
  * (keeping their alt text), so the capture itself still finishes in time.
  */
 export const IMAGES_SHARE_OF_CAPTURE_TIME = 0.8;
+
+/**
+ * Save Page Now (SPN2): jobs at once (the Internet Archive limits concurrent captures per account), how often a job's
+ * status is asked, and how long one job is waited for before the URL is left without a recorded snapshot.
+ */
+export const SAVE_AT_ONCE = 2;
+export const SAVE_POLL_MS = 5_000;
+export const SAVE_WAIT_MS = 120_000;

@@ -14,7 +14,8 @@ import { createMetrics, type RunMetrics } from "./metrics.ts";
 import { parseLinks } from "./links.ts";
 import { createExtractPool } from "./parse/pool.ts";
 import { shardOf } from "../cache/layout.ts";
-import { listCaptures, sweepWorkFolders } from "../cache/store.ts";
+import { listCaptures, sweepWorkFolders, updateCaptureMeta } from "../cache/store.ts";
+import { saveToWayback } from "./wayback/save.ts";
 import type { ArchiveConfig, CaptureResult, Fetcher, Link, LinkProblem } from "./types.ts";
 
 export interface Reporter {
@@ -115,6 +116,16 @@ export async function archiveLinks(config: ArchiveConfig, options: RunOptions = 
         ),
       );
       results.push(...done);
+      // The second copy: Save Page Now for each new capture of an original (not one taken from the Archive already).
+      const save = config.wayback.save;
+      const saved = done.filter((r) => r.outcome === "captured" && r.source === undefined);
+      if (save && saved.length > 0 && !runEnd.signal.aborted) {
+        for (const answer of await saveToWayback(fetcher, save, saved.map((r) => r.link.url), runEnd.signal)) {
+          const result = saved.find((r) => r.link.url === answer.url)!;
+          result.waybackSave = answer.ok ? { ok: true, snapshotUrl: answer.snapshotUrl } : answer;
+          if (answer.ok) await updateCaptureMeta(config.cacheDir, result.link.hash, { wayback_snapshot: answer.snapshotUrl }).catch(() => undefined);
+        }
+      }
     } finally {
       clearTimeout(runTimer);
       await extractor.close();

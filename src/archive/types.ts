@@ -62,10 +62,26 @@ export interface FetcherOptions {
   lookup?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
 }
 
+/**
+ * The request headers a caller may add, by name: validators of a conditional request (RFC 9110 §13.1, the link
+ * watch), and what Save Page Now needs. Nothing else: the fetcher owns every other header.
+ */
+export interface ExtraHeaders {
+  "if-none-match"?: string;
+  "if-modified-since"?: string;
+  authorization?: string;
+  "content-type"?: string;
+}
+
 /** One request through a Fetcher. */
 export interface FetchRequest {
   /** Sent as the Accept header. */
   accept?: string;
+  /** GET by default. A POST is sent once, never retried, and its redirects are not followed (it answers as it is). */
+  method?: "GET" | "POST";
+  /** A POST's body. */
+  body?: string;
+  headers?: ExtraHeaders;
   /** Overrides limits.maxBytes for this request (images have their own cap). */
   maxBytes?: number;
   /** Overrides limits.totalTimeoutMs for this request. */
@@ -74,10 +90,20 @@ export interface FetchRequest {
   signal?: AbortSignal;
 }
 
+/** What a Fetcher has sent and read so far (the bench reports a check's cost from it). */
+export interface FetchStats {
+  /** Requests sent: every hop and every retry. */
+  requests: number;
+  /** Body bytes read, after decompression. */
+  bytes: number;
+}
+
 /** Owns the HTTP agent for a run: every page and image request goes through one of these. */
 export interface Fetcher {
   fetch(url: string, request?: FetchRequest): Promise<FetchedResource>;
   close(): Promise<void>;
+  /** Counts so far (a fetcher a test hands in may have none). */
+  stats?(): FetchStats;
 }
 
 /** A response body read within bounds and decompressed, after following redirects. */
@@ -88,6 +114,9 @@ export interface FetchedResource {
   finalUrl: string;
   /** Every URL visited, in order, the first being `url` and the last `finalUrl`. */
   redirectChain: string[];
+  /** The status of each redirect hop, in order (one fewer than redirectChain): 301/308 are permanent. */
+  redirectStatuses?: number[];
+  /** 304 Not Modified only when the request was conditional (then the body is empty); else 2xx. */
   status: number;
   /** Lower-cased header names; repeated headers joined with ", ". */
   headers: Record<string, string>;
@@ -163,6 +192,27 @@ export interface ArchiveConfig {
   runTimeoutMs: number;
   shard: { index: number; count: number } | undefined;
   progress: ProgressMode;
+  /** The Internet Archive: a fallback for originals already gone, and (with keys) a second copy of each new capture. */
+  wayback: WaybackConfig;
+}
+
+export interface WaybackConfig {
+  fallback: boolean;
+  availabilityUrl: string;
+  replayUrl: string;
+  /** Save Page Now, when asked for (and keys are set); undefined when off. */
+  save: (WaybackEndpointsAndSave) | undefined;
+}
+
+export interface WaybackEndpointsAndSave {
+  availabilityUrl: string;
+  replayUrl: string;
+  saveUrl: string;
+  accessKey: string;
+  secretKey: string;
+  concurrency: number;
+  pollMs: number;
+  waitMs: number;
 }
 
 /** deferred: not captured because the run's time limit came first; the next run tries it (nothing is recorded). */
@@ -183,4 +233,10 @@ export interface CaptureResult {
   /** For captured: images that could not be stored. */
   imagesFailed?: number;
   title?: string;
+  /** For captured: the previous capture was kept as an earlier version (its words changed materially). */
+  newVersion?: boolean;
+  /** For captured: taken from the Internet Archive's snapshot, the original being gone. */
+  source?: "internet-archive";
+  /** For captured, when Save Page Now was asked: its snapshot, or why there is none (never a failure of the link). */
+  waybackSave?: { ok: true; snapshotUrl: string } | { ok: false; reason: string };
 }

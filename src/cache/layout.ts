@@ -33,6 +33,36 @@ export const VERSION_STAMP = /^\d{14}$/;
 /** The current version of a capture: front matter, then the sanitized HTML. */
 export const CAPTURE_FILE = "index.html";
 
+/**
+ * An earlier version of a capture, kept beside index.html in the same format when the page changed (DESIGN.md
+ * "Capture folder"): `<YYYYMMDDhhmmss>.html`, the versionStamp of its own archived_at, so its name is its permanent
+ * address `/<hash_url>/<YYYYMMDDhhmmss>/`. Never rewritten once written.
+ */
+export const VERSION_FILE = /^(\d{14})\.html$/;
+
+export function versionFileName(stamp: string): string {
+  if (!VERSION_STAMP.test(stamp)) throw new RangeError(`"${stamp}" is not a YYYYMMDDhhmmss version stamp`);
+  return `${stamp}.html`;
+}
+
+/** The stamp a version file is named by, or undefined when the name is not a version file's. */
+export function stampOfVersionFile(name: string): string | undefined {
+  return VERSION_FILE.exec(name)?.[1];
+}
+
+/**
+ * What the link watch (npm run check) knows of each original: `_status/<hash>.json`, one file a link, rewritten only
+ * when the original's status changes (a transition), never on a check that finds what it found before. So a weekly
+ * check of thousands of unchanged links leaves git as it was, but for the check log below.
+ */
+export const STATUS_DIR = "_status";
+
+/**
+ * The check log: one small file, rewritten by each check run: when each slice of the links was last checked (and
+ * where a run cut short stopped), and the last runs' counts. "Last seen alive" is the last check of a link's slice.
+ */
+export const CHECK_LOG_FILE = "_checks.json";
+
 /** Failure records, one file a link (`<hash>.json`), so shards archived in parallel never edit the same file. */
 export const FAILURES_DIR = "_failures";
 
@@ -70,6 +100,19 @@ export function failureFile(cacheDir: string, hash: string): string {
   return path.join(cacheDir, FAILURES_DIR, `${hash}.json`);
 }
 
+export function statusFile(cacheDir: string, hash: string): string {
+  return path.join(cacheDir, STATUS_DIR, `${hash}.json`);
+}
+
+export function checkLogFile(cacheDir: string): string {
+  return path.join(cacheDir, CHECK_LOG_FILE);
+}
+
+/** `cache/<hash>/<YYYYMMDDhhmmss>.html`. */
+export function versionFile(cacheDir: string, hash: string, stamp: string): string {
+  return path.join(cacheDir, hash, versionFileName(stamp));
+}
+
 /** "2/4" → shard 2 of 4 (1 ≤ I ≤ N ≤ 256), or undefined when it is not one. */
 export function parseShard(text: string): { index: number; count: number } | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -87,11 +130,11 @@ export function shardOf(hash: string, count: number): number {
 }
 
 /**
- * The capture key a path under the cache folder belongs to: `<hash>/…` or `_failures/<hash>.json` (relative to the
- * cache folder, with forward slashes); undefined for anything else.
+ * The capture key a path under the cache folder belongs to: `<hash>/…`, `_failures/<hash>.json` or
+ * `_status/<hash>.json` (relative to the cache folder, with forward slashes); undefined for anything else.
  */
 export function keyOfCachePath(relative: string): string | undefined {
-  const m = /^([0-9a-f]{32})\//.exec(relative) ?? /^_failures\/([0-9a-f]{32})\.json$/.exec(relative);
+  const m = /^([0-9a-f]{32})\//.exec(relative) ?? /^(?:_failures|_status)\/([0-9a-f]{32})\.json$/.exec(relative);
   return m?.[1];
 }
 

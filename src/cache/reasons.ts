@@ -22,11 +22,22 @@ const REASONS: Record<string, string> = {
   ARCHIVE_UNSUPPORTED_TYPE: "it is not a kind of document the archiver keeps (HTML, text, PDF or image)",
   ARCHIVE_PARSE: "its HTML could not be parsed",
   ARCHIVE_EMPTY: "it came back empty, or much shorter than the kept capture (the kept capture stays)",
+  ARCHIVE_SOFT_404: 'it now answers with a "not found" or parked page (the kept capture stays)',
   ARCHIVE_IMAGE: "the image could not be stored",
   ARCHIVE_STORE: "the capture could not be written",
   ARCHIVE_CANCELLED: "the run was stopped before it finished",
   ARCHIVE_BAD_BODY: "the server sent a corrupt response",
   ARCHIVE_INTERNAL: "an unexpected error in the archiver",
+  // What the link watch (npm run check) found of an original that answered.
+  CHECK_NOT_MODIFIED: "it answered 304 Not Modified: unchanged since it was captured",
+  CHECK_SAME: "it answers with the words the capture keeps",
+  CHECK_NEW_VERSION: "its words changed; the new version is kept beside the earlier ones",
+  CHECK_CHANGED: "its words changed, but the new copy was not kept (much shorter, another kind of document, or it could not be captured)",
+  CHECK_ANSWERS: "it still answers (the content of this kind of capture is not compared)",
+  CHECK_MOVED: "it redirects permanently to another address",
+  CHECK_NOT_FOUND_PAGE: 'it answers with a "not found" page that keeps almost none of the archived text',
+  CHECK_FRONT_PAGE: "it redirects to the site's front page, which keeps almost none of the archived text",
+  CHECK_PARKED: "its domain is parked or for sale",
 };
 
 /** "ARCHIVE_HTTP_STATUS" with status 404 → "the server answered HTTP 404 (the page is gone)". */

@@ -7,12 +7,13 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { parseCaptureFile } from "./capture-file.ts";
+import { captureBodyOf, parseCaptureFile, renderCaptureFile } from "./capture-file.ts";
 import { CacheWriteError } from "./errors.ts";
 import { describeKind, listEntries, readRegularFile, type Entry } from "./files.ts";
-import { CAPTURE_FILE, CAPTURE_KEY as HASH, FAILURES_DIR, OLD_PREFIX, WORK_PREFIX, captureDir, captureFile } from "./layout.ts";
+import { CAPTURE_FILE, CAPTURE_KEY as HASH, CHECK_LOG_FILE, FAILURES_DIR, OLD_PREFIX, STATUS_DIR, WORK_PREFIX, captureDir, captureFile } from "./layout.ts";
 import { checkCaptureMeta } from "./schema.ts";
 import type { CaptureMeta } from "./types.ts";
+import { carryVersions } from "./versions.ts";
 
 
 /** Whether cache/<hash>/index.html is a regular file in a real folder (a link in either place is not a capture). */
@@ -119,15 +120,22 @@ export async function sweepWorkFolders(cacheDir: string): Promise<{ removed: num
       // A folder we cannot tidy up now is harmless (never listed as a capture); the next run tries again.
     }
   }
-  // A failure record is written to a .tmp file and renamed; a kill in between leaves the .tmp behind.
-  try {
-    for (const name of await readdir(path.join(cacheDir, FAILURES_DIR))) {
-      if (!name.endsWith(".tmp")) continue;
-      await rm(path.join(cacheDir, FAILURES_DIR, name), { force: true });
-      removed += 1;
+  // Failure and status records are written to a .tmp file and renamed; a kill in between leaves the .tmp behind.
+  for (const dir of [FAILURES_DIR, STATUS_DIR]) {
+    try {
+      for (const name of await readdir(path.join(cacheDir, dir))) {
+        if (!name.endsWith(".tmp")) continue;
+        await rm(path.join(cacheDir, dir, name), { force: true });
+        removed += 1;
+      }
+    } catch {
+      // No such folder yet.
     }
-  } catch {
-    // No failures folder yet.
+  }
+  for (const name of entries) {
+    if (!name.startsWith(`${CHECK_LOG_FILE}.`) || !name.endsWith(".tmp")) continue;
+    await rm(path.join(cacheDir, name), { force: true }).catch(() => undefined);
+    removed += 1;
   }
   return { removed, restored };
 }
@@ -171,10 +179,19 @@ export async function writeFileDurably(file: string, data: string | Buffer): Pro
   }
 }
 
-/** Move a finished work folder into cache/<hash>/, replacing the previous capture, if any. */
-export async function commitCapture(cacheDir: string, hash: string, workDir: string): Promise<void> {
+/**
+ * Move a finished work folder into cache/<hash>/, replacing the previous capture, if any. The previous folder's
+ * earlier versions (and the images they show) are carried into the work folder first, whatever the caller did, so a
+ * swap never loses a version; `previousBecomesVersion` keeps the previous index.html as a version too.
+ */
+export async function commitCapture(cacheDir: string, hash: string, workDir: string, { previousBecomesVersion = false }: { previousBecomesVersion?: boolean } = {}): Promise<void> {
   const target = captureDir(cacheDir, hash);
   const relative = path.join(path.basename(cacheDir), hash, CAPTURE_FILE);
+  try {
+    await carryVersions(cacheDir, hash, workDir, { previousBecomesVersion });
+  } catch (cause) {
+    throw new CacheWriteError(`Could not keep the earlier versions of ${path.join(path.basename(cacheDir), hash)}: ${(cause as Error).message}`, { cause });
+  }
   try {
     await rename(workDir, target);
     return;
@@ -194,4 +211,26 @@ export async function commitCapture(cacheDir: string, hash: string, workDir: str
     throw new CacheWriteError(`Could not replace ${relative}: ${(cause as Error).message}`, { cause });
   }
   await rm(aside, { recursive: true, force: true });
+}
+
+/**
+ * Adds fields to the front matter of cache/<hash>/index.html, its body left byte for byte: written beside the cache
+ * as a work file and renamed over index.html, so a kill leaves the old file or the new one (the sweep removes the
+ * work file). The result must still pass the schema. Returns false when there is no readable capture.
+ */
+export async function updateCaptureMeta(cacheDir: string, hash: string, fields: Partial<CaptureMeta>): Promise<boolean> {
+  const file = captureFile(cacheDir, hash);
+  let text: string;
+  try {
+    text = await readRegularFile(file, "utf8");
+  } catch {
+    return false;
+  }
+  const { data } = parseCaptureFile(text);
+  const checked = checkCaptureMeta({ ...(data as object), ...fields }, hash);
+  if (!checked.ok) throw new CacheWriteError(`Could not update ${path.join(path.basename(cacheDir), hash, CAPTURE_FILE)}: ${checked.errors.join("; ")}`);
+  const temp = path.join(cacheDir, `${WORK_PREFIX}${hash}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await writeFileDurably(temp, renderCaptureFile({ ...(data as object), ...fields }, captureBodyOf(text)));
+  await rename(temp, file);
+  return true;
 }

@@ -18,6 +18,7 @@ import type { SiteConfig } from "./config.ts";
 import { loadAnnotations } from "../links/annotations.ts";
 import { loadArchive, type ArchiveProblem, type Capture } from "./data.ts";
 import { writeMirrorLookup } from "./mirror-lookup.ts";
+import { writeTimemaps } from "./timemap.ts";
 import { bundlePaths, createSearchIndexer, partitionCaptures, type SearchPartition } from "./search-index.ts";
 import { MIRROR_BATCH_SIZE, SEARCH_PARTITION_SIZE } from "./limits.ts";
 import { SiteBuildError } from "./errors.ts";
@@ -86,7 +87,7 @@ export interface BuildSummary {
  * Each mirror page again at its version's permanent address, /<hash_url>/<YYYYMMDDhhmmss>/ (DESIGN.md "Mirror
  * address"), so a citation of this version resolves today. The page is the same file: its images are addressed from
  * the site root (filters.ts rootImages) and every other link through the prefix, so nothing in it depends on the
- * folder it is served from. When captures keep earlier versions, those get pages of their own here.
+ * folder it is served from. Earlier versions have pages of their own, rendered from their own files (capture.njk).
  */
 async function publishVersionAddresses(captures: Capture[], out: string): Promise<void> {
   const limit = pLimit(8);
@@ -175,6 +176,7 @@ export async function buildSite({ cacheDir, linksFile, outDir, site, search = tr
     collectGarbage();
     await copyCaptureFiles(mirrors, out);
     await publishVersionAddresses(mirrors, out);
+    await writeTimemaps(site, mirrors, out);
     await indexing;
     indexing = indexer ? indexer.add(batch) : Promise.resolve();
     // Awaited below (or in the next round), where its error is thrown; this only keeps Node from calling it unhandled.

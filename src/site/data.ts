@@ -16,7 +16,10 @@ import { publicReason, statusIn } from "../cache/reasons.ts";
 import { CAPTURE_KEY as HASH, FAILURES_DIR, IMAGE_FILE, SERVABLE_EXTENSIONS, versionStamp } from "../cache/layout.ts";
 import { readCapture } from "../cache/store.ts";
 import { listEntries } from "../cache/files.ts";
-import type { CaptureMeta, FailureRecord } from "../cache/types.ts";
+import { readCheckLog, readStatuses } from "../cache/status.ts";
+import { readVersion, versionStampsOf } from "../cache/versions.ts";
+import { STATUS_DIR, shardOf } from "../cache/layout.ts";
+import type { CaptureMeta, CheckLog, FailureRecord, OriginalStatus, StatusRecord } from "../cache/types.ts";
 import type { Annotation } from "../links/line.ts";
 import { WORDS_PER_MINUTE } from "./limits.ts";
 
@@ -43,11 +46,58 @@ export interface Capture extends CaptureMeta {
   tags: string[];
   note?: string;
   /**
-   * What is known of the original: "gone" when the last attempt to capture it again was answered 404 or 410, or its
-   * host name no longer resolves (a failure record kept beside a good capture); undefined when nothing is known. The
-   * link watch (the weekly check of DESIGN.md) is to give a fuller answer; mirror.js reads it from the lookup files.
+   * What the link watch (npm run check) knows of the original, from its status record (cache/_status/): unknown (never
+   * checked), alive, changed, moved, gone or unreachable. mirror.js reads it from the lookup files.
    */
-  originalStatus?: "gone";
+  originalStatus: OriginalStatus;
+  /** Since when it has been so (the transition), when known. */
+  statusSince?: string;
+  /** The public sentence of what it answered then (reasons.ts), when known. */
+  statusReason?: string;
+  /** For moved: where it redirects now. */
+  movedTo?: string;
+  /** The last check of the link's slice that found it alive (the check log), when it is alive. */
+  lastSeenAlive?: string;
+  /** Earlier versions, oldest first (cache/<hash>/<YYYYMMDDhhmmss>.html), each with its own page. */
+  versions: VersionPage[];
+  /** A page per change: between each version and the next, the current one last. */
+  changes: ChangePage[];
+  /** Which page of the capture this is: its current version (the mirror page) or an earlier one. */
+  pageKind: "current" | "version";
+  /** Site-relative path of this page. */
+  pagePath: string;
+  /** The file whose body this page shows (index.html, or a version file). */
+  bodyFile: string;
+  /** The TimeMap of the URL (RFC 7089), /<hash_url>/timemap.link. */
+  timemapPath: string;
+}
+
+/** An earlier version, shown as a capture page of its own at /<hash_url>/<YYYYMMDDhhmmss>/. */
+export interface VersionPage extends Omit<Capture, "versions" | "changes" | "pageKind"> {
+  pageKind: "version";
+  /** The current version, which this page points to. */
+  current: Capture;
+  /** The change page from this version to the next, and from the one before to this (none for the first). */
+  changeAfter: ChangePage;
+  changeBefore?: ChangePage;
+}
+
+/** What changed between two consecutive versions: /<hash_url>/changes/<YYYYMMDDhhmmss of the newer>/. */
+export interface ChangePage {
+  pageKind: "change";
+  pagePath: string;
+  /** The capture folder both versions' files are in. */
+  folder: string;
+  /** The capture's site page and name, for the page's header. */
+  siteSlug: string;
+  siteName: string;
+  hash_url: string;
+  title: string;
+  url: string;
+  lang?: string | undefined;
+  dir?: "ltr" | "rtl" | undefined;
+  from: { version: string; archived_at: string; path: string; bodyFile: string };
+  to: { version: string; archived_at: string; path: string; bodyFile: string };
 }
 
 export interface TagGroup {
@@ -79,12 +129,14 @@ export interface Archive {
   /** Every tag some capture carries, by name, each with its captures newest first. */
   tags: TagGroup[];
   failures: Failure[];
+  /** Captures whose original is gone, moved or unreachable, the latest first. */
+  gone: Capture[];
   problems: ArchiveProblem[];
 }
 
-/** The sanitized HTML of one capture, read when its page renders. */
-export function readCaptureBody(capture: Pick<Capture, "folder">): string {
-  return captureBodyOf(readFileSync(path.join(capture.folder, "index.html"), "utf8"));
+/** The sanitized HTML of one capture page (the current version or an earlier one), read when its page renders. */
+export function readCaptureBody(capture: Pick<Capture, "folder"> & { bodyFile?: string }): string {
+  return captureBodyOf(readFileSync(path.join(capture.folder, capture.bodyFile ?? "index.html"), "utf8"));
 }
 
 export function domainOf(url: string): { domain: string; slug: string } {
@@ -128,7 +180,13 @@ async function loadCapture(cacheDir: string, name: string, where: string, annota
   const reads = meta.kind === "article" || meta.kind === "page" || meta.kind === "text";
   const version = versionStamp(meta.archived_at);
   const annotation = annotations.get(meta.url);
-  return {
+  const earlier: CaptureMeta[] = [];
+  for (const stamp of versionStampsOf(files)) {
+    const read = await readVersion(cacheDir, name, stamp);
+    // A version that cannot be read is left out of the site (verify names it); the capture still shows.
+    if (read.ok && stamp < version) earlier.push(read.meta);
+  }
+  const capture: Capture = {
     ...meta,
     // Shown in <html lang>: only a well-formed tag, else the site's language applies.
     lang: meta.lang && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(meta.lang) ? meta.lang : undefined,
@@ -144,16 +202,65 @@ async function loadCapture(cacheDir: string, name: string, where: string, annota
     versionPath: `/${meta.hash_url}/${version}/`,
     tags: annotation ? [...annotation.tags] : [],
     ...(annotation?.note ? { note: annotation.note } : {}),
+    originalStatus: "unknown",
+    versions: [],
+    changes: [],
+    pageKind: "current",
+    pagePath: `/${meta.hash_url}/`,
+    bodyFile: "index.html",
+    timemapPath: `/${meta.hash_url}/timemap.link`,
   };
+  addVersions(capture, earlier, reads);
+  return capture;
 }
 
-/**
- * A failure record that says the original is gone, not just unreachable for a while: its host no longer resolves, or
- * it answered 404 or 410 (the status its reason names). The link watch records the original's status properly.
- */
-function saysGone(record: FailureRecord): boolean {
-  const status = statusIn(record.reason);
-  return record.code === "ARCHIVE_DNS" || (record.code === "ARCHIVE_HTTP_STATUS" && (status === 404 || status === 410));
+/** The earlier versions' pages and the change pages between consecutive versions, the current one last. */
+function addVersions(capture: Capture, earlier: CaptureMeta[], reads: boolean): void {
+  const side = (meta: CaptureMeta, bodyFile: string) => ({ version: versionStamp(meta.archived_at), archived_at: meta.archived_at, path: `/${meta.hash_url}/${versionStamp(meta.archived_at)}/`, bodyFile });
+  const chain = [...earlier.map((meta) => side(meta, `${versionStamp(meta.archived_at)}.html`)), side(capture, "index.html")];
+  const changes: ChangePage[] = [];
+  for (let i = 1; i < chain.length; i++) {
+    changes.push({ pageKind: "change", pagePath: `/${capture.hash_url}/changes/${chain[i]!.version}/`, folder: capture.folder, siteSlug: capture.siteSlug, siteName: capture.site_name ?? capture.domain, hash_url: capture.hash_url, title: capture.title, url: capture.url, lang: capture.lang, dir: capture.dir, from: chain[i - 1]!, to: chain[i]! });
+  }
+  capture.changes = changes;
+  capture.versions = earlier.map((meta, i): VersionPage => {
+    const stamp = versionStamp(meta.archived_at);
+    return {
+      ...capture,
+      ...meta,
+      lang: meta.lang && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(meta.lang) ? meta.lang : undefined,
+      title: meta.title.trim() || meta.url,
+      readingMinutes: reads && meta.word_count > 0 ? Math.max(1, Math.round(meta.word_count / WORDS_PER_MINUTE)) : 0,
+      version: stamp,
+      versionPath: `/${meta.hash_url}/${stamp}/`,
+      pageKind: "version",
+      pagePath: `/${meta.hash_url}/${stamp}/`,
+      bodyFile: `${stamp}.html`,
+      current: capture,
+      changeAfter: changes[i]!,
+      ...(i > 0 ? { changeBefore: changes[i - 1]! } : {}),
+    };
+  });
+}
+
+/** What the status record (and the check log) say of each capture's original. */
+function applyStatuses(captures: Capture[], records: ReadonlyMap<string, StatusRecord>, log: CheckLog): void {
+  const checked = new Map(log.slice_records.map((r) => [r.slice, r]));
+  for (const capture of captures) {
+    const record = records.get(capture.hash_url);
+    if (!record || record.status === "unknown") continue;
+    capture.originalStatus = record.status;
+    capture.statusSince = record.since;
+    // Shown on a public page: the code's fixed sentence, whatever the record says (as for failure records).
+    if (record.answer.code) capture.statusReason = publicReason(record.answer.code, record.answer.http_status);
+    if (record.moved_to) capture.movedTo = record.moved_to;
+    const slice = checked.get(shardOf(capture.hash_url, log.slices));
+    // "Last seen alive" is derived, never stored per link: the last check of its slice, when it found it alive.
+    if (record.status === "alive" && slice && !record.failing && Date.parse(slice.checked_at) >= Date.parse(record.since) && (!slice.resume_after || capture.hash_url <= slice.resume_after)) {
+      capture.lastSeenAlive = slice.checked_at;
+    }
+    for (const version of capture.versions) Object.assign(version, { originalStatus: capture.originalStatus, statusSince: capture.statusSince, statusReason: capture.statusReason, movedTo: capture.movedTo });
+  }
 }
 
 async function loadFailures(cacheDir: string, label: string): Promise<{ failures: FailureRecord[]; problems: ArchiveProblem[] }> {
@@ -233,12 +340,14 @@ export async function loadArchive(cacheDir: string, { annotations = new Map(), r
 
   const captured = new Map(captures.map((c) => [c.hash_url, c]));
   const { failures: records, problems: failureProblems } = await loadFailures(cacheDir, label);
-  for (const record of records) {
-    const capture = captured.get(record.hash_url);
-    if (capture && saysGone(record)) capture.originalStatus = "gone";
-  }
+  const statuses = await readStatuses(cacheDir);
+  applyStatuses(captures, statuses.records, await readCheckLog(cacheDir));
+  const statusProblems = statuses.problems.map((problem) => ({ where: `${label}/${STATUS_DIR}/${problem.name}`, reason: problem.reason }));
   const failures = records
     .map((record): Failure => (captured.has(record.hash_url) ? { ...record, mirrorPath: `/${record.hash_url}/` } : record))
     .sort((a, b) => Date.parse(b.last_failed_at) - Date.parse(a.last_failed_at) || a.url.localeCompare(b.url));
-  return { captures, sites, tags, failures, problems: [...problems, ...failureProblems] };
+  const gone = captures
+    .filter((c) => c.originalStatus === "gone" || c.originalStatus === "moved" || c.originalStatus === "unreachable")
+    .sort((a, b) => Date.parse(b.statusSince ?? "") - Date.parse(a.statusSince ?? "") || a.hash_url.localeCompare(b.hash_url));
+  return { captures, sites, tags, failures, gone, problems: [...problems, ...failureProblems, ...statusProblems] };
 }

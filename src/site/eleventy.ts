@@ -49,6 +49,8 @@ export function configureSite(
   eleventyConfig.addGlobalData("site", site);
   eleventyConfig.addGlobalData("captures", archive.captures);
   eleventyConfig.addGlobalData("mirrors", mirrors);
+  // Every page of the captures in this run: each current version, its earlier versions and the changes between them.
+  eleventyConfig.addGlobalData("mirrorPages", mirrors.flatMap((capture) => [capture, ...capture.versions, ...capture.changes]));
   // Pagination sizes are fixed in front matter; cutting the pages here lets site.config.json set the size.
   eleventyConfig.addGlobalData("indexPages", chunk(archive.captures, site.pageSize));
   eleventyConfig.addGlobalData("sites", archive.sites);
@@ -64,6 +66,8 @@ export function configureSite(
     archive.tags.flatMap((group) => chunk(group.captures, site.pageSize).map((captures, i, all) => ({ group, captures, pageNumber: i + 1, pageCount: all.length }))),
   );
   eleventyConfig.addGlobalData("failures", archive.failures);
+  eleventyConfig.addGlobalData("goneCaptures", archive.gone);
+  eleventyConfig.addGlobalData("gonePages", chunk(archive.gone, FAILURES_PER_PAGE));
   eleventyConfig.addGlobalData("failurePages", chunk(archive.failures, FAILURES_PER_PAGE));
   eleventyConfig.addGlobalData("problems", archive.problems);
   eleventyConfig.addGlobalData("searchBundles", searchBundles);

@@ -6,7 +6,8 @@
 import type { SiteConfig } from "./config.ts";
 import { absoluteUrl, citationHtml, citationMarkdown, href, readableDate } from "./citation.ts";
 import { contentSecurityPolicy, type PageKind } from "./csp.ts";
-import { readCaptureBody, type Capture } from "./data.ts";
+import { readCaptureBody, type Capture, type ChangePage } from "./data.ts";
+import { renderChanges } from "./changes.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { escapeHtml } from "../util/html.ts";
 import { withoutForbiddenCharacters } from "../util/text.ts";
@@ -27,8 +28,10 @@ export function waybackUrl(url: string): string {
 /**
  * /archive.json: the public, machine-readable list (DESIGN.md "Machine-readable index"). Fields are only ever added:
  * url, hash_url, title, archived_at and path were the first; version_path is the pinned version's address (what
- * `npm run cite` and mirror.js link to), tags and note come from links.txt, status is "gone" when the original is
- * known to be gone (absent: not known).
+ * `npm run cite` and mirror.js link to), tags and note come from links.txt; status is what the link watch knows of the
+ * original (alive, changed, moved, gone or unreachable; absent: unknown, never checked), with status_since and, for
+ * moved, moved_to; versions lists every version, oldest first, the current one last; timemap is its Memento TimeMap;
+ * source and source_url say a capture was taken from the Internet Archive's copy.
  */
 export function archiveJson(site: SiteConfig, captures: Capture[]): string {
   const list = captures.map((c) => ({
@@ -40,7 +43,11 @@ export function archiveJson(site: SiteConfig, captures: Capture[]): string {
     version_path: href(site, c.versionPath),
     tags: c.tags,
     ...(c.note ? { note: c.note } : {}),
-    ...(c.originalStatus ? { status: c.originalStatus } : {}),
+    ...(c.originalStatus !== "unknown" ? { status: c.originalStatus, ...(c.statusSince ? { status_since: c.statusSince } : {}) } : {}),
+    ...(c.movedTo ? { moved_to: c.movedTo } : {}),
+    versions: [...(c.versions ?? []).map((v) => ({ archived_at: v.archived_at, path: href(site, v.versionPath) })), { archived_at: c.archived_at, path: href(site, c.versionPath) }],
+    timemap: href(site, c.timemapPath ?? `/${c.hash_url}/timemap.link`),
+    ...(c.source ? { source: c.source, source_url: c.source_url } : {}),
   }));
   return `${JSON.stringify({ title: site.title, count: list.length, captures: list }, null, 1)}\n`;
 }
@@ -59,6 +66,33 @@ export function rootImages(site: Pick<SiteConfig, "pathPrefix">, capture: Pick<C
   return html.replace(/(<img\b[^>]*?\ssrc=")([0-9a-f]{32}\.(?:webp|avif))"/g, (_, start: string, name: string) => `${start}${href(site, `/${capture.hash_url}/${name}`)}"`);
 }
 
+/** The original's status in a few words for a page or a list: "original gone since 3 May 2026"; "" when not known. */
+export function statusText(capture: Pick<Capture, "originalStatus" | "statusSince" | "lastSeenAlive">): string {
+  const since = capture.statusSince ? readableDate(capture.statusSince) : "";
+  switch (capture.originalStatus) {
+    case "alive":
+      return capture.lastSeenAlive ? `original online, last checked ${readableDate(capture.lastSeenAlive)}` : "original online";
+    case "changed":
+      return `original changed since ${since}: it no longer says what this copy says`;
+    case "moved":
+      return `original moved on ${since}`;
+    case "gone":
+      return `original gone since ${since}`;
+    case "unreachable":
+      return `original unreachable since ${since}`;
+    default:
+      return "";
+  }
+}
+
+/** The "what changed" page's body (changes.ts), from the two versions' stored files. */
+export function changeBody(change: ChangePage): string {
+  const read = (file: string) => readCaptureBody({ folder: change.folder, bodyFile: file });
+  const { added, removed, html } = renderChanges(read(change.from.bodyFile), read(change.to.bodyFile));
+  const words = (n: number) => `${n.toLocaleString("en")} word${n === 1 ? "" : "s"}`;
+  return `<p class="diff-summary" data-testid="diff-summary">${words(added)} added, ${words(removed)} removed.</p>\n<div class="diff-body">${html}</div>`;
+}
+
 /** Filters by name, bound to the site's config; eleventy.config.ts registers them all. */
 export function siteFilters(site: SiteConfig): Record<string, (...args: never[]) => unknown> {
   return {
@@ -72,6 +106,8 @@ export function siteFilters(site: SiteConfig): Record<string, (...args: never[])
     xmlText: (value: unknown) => withoutForbiddenCharacters(String(value ?? "")),
     csp: (kind: PageKind) => contentSecurityPolicy(kind),
     captureBody: (capture: Capture) => accessibleBody(rootImages(site, capture, readCaptureBody(capture))),
+    statusText: (capture: Capture) => statusText(capture),
+    changeBody: (change: ChangePage) => changeBody(change),
     citationHtml: (capture: Capture) => citationHtml(site, capture),
     citationMarkdown: (capture: Capture) => citationMarkdown(site, capture),
     archiveJson: (captures: Capture[]) => archiveJson(site, captures),

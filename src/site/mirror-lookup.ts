@@ -5,8 +5,9 @@
  * is written, empty or not: a missing one would be a 404 in the blog's console. Input: the captures; output: the
  * files under <site>/mirror/. Format (a public contract for mirror.js and build-time snippets, docs/blogging.md):
  *   { "format": 1, "captures": [ { "url", "hash_url", "archived_at", "version", "status"? } ] }
- * `version` is the YYYYMMDDhhmmss of the pinned version (/<hash_url>/<version>/); `status` is "gone" when the
- * original is known to be gone and absent when nothing is known (a reader treats absent as unknown).
+ * `version` is the YYYYMMDDhhmmss of the pinned version (/<hash_url>/<version>/); `status` is what the link watch knows
+ * of the original (alive, changed, moved, gone, unreachable) and absent when nothing is known (a reader treats absent
+ * as unknown); mirror.js's gone mode shows a mirror for "gone" and "unreachable".
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -40,7 +41,7 @@ export function mirrorLookup(captures: readonly Capture[]): Map<string, LookupEn
       hash_url: capture.hash_url,
       archived_at: capture.archived_at,
       version: versionStamp(capture.archived_at),
-      ...(capture.originalStatus ? { status: capture.originalStatus } : {}),
+      ...(capture.originalStatus && capture.originalStatus !== "unknown" ? { status: capture.originalStatus } : {}),
     });
   }
   for (const entries of shards.values()) entries.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));

@@ -16,6 +16,8 @@ const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".json": "application/json; charset=utf-8",
+  // Memento TimeMaps (RFC 7089): GitHub Pages serves them as it serves any unknown type, this preview as they are meant.
+  ".link": "application/link-format",
   ".xml": "application/atom+xml; charset=utf-8",
   ".svg": "image/svg+xml",
   ".webp": "image/webp",

@@ -1,6 +1,6 @@
 /**
  * site.config.json, the one config file of an archive: the site's settings at the top level (title, url, ...) and
- * the archive command's under "archive" (keys are its flag names). Read once by each command and handed to the
+ * the archive command's under "archive" and the link watch's under "check" (keys are their flag names). Read once by each command and handed to the
  * options tables as their file layer. A missing file is no settings; an unreadable one is a UsageError naming it.
  */
 import { readFileSync } from "node:fs";
@@ -13,6 +13,8 @@ export interface ConfigFile {
   site: Record<string, unknown>;
   /** The "archive" section. */
   archive: Record<string, unknown>;
+  /** The "check" section (npm run check). */
+  check: Record<string, unknown>;
 }
 
 export function readConfigFile(file = CONFIG_FILE): ConfigFile {
@@ -20,7 +22,7 @@ export function readConfigFile(file = CONFIG_FILE): ConfigFile {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { site: {}, archive: {} };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { site: {}, archive: {}, check: {} };
     throw new UsageError(`Could not read ${file}: ${(error as Error).message}`, { cause: error });
   }
   let value: unknown;
@@ -30,11 +32,11 @@ export function readConfigFile(file = CONFIG_FILE): ConfigFile {
     throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new UsageError(`${file} must hold one JSON object`);
-  const { archive = {}, ...site } = value as Record<string, unknown>;
-  for (const [name, section] of Object.entries({ archive })) {
+  const { archive = {}, check = {}, ...site } = value as Record<string, unknown>;
+  for (const [name, section] of Object.entries({ archive, check })) {
     if (typeof section !== "object" || section === null || Array.isArray(section)) {
       throw new UsageError(`${file}: "${name}" must be an object of ${name} settings, e.g. { "per-host": 3 }`);
     }
   }
-  return { site, archive: archive as Record<string, unknown> };
+  return { site, archive: archive as Record<string, unknown>, check: check as Record<string, unknown> };
 }

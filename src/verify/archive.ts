@@ -10,20 +10,26 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pLimit from "p-limit";
 import { listEntries } from "../cache/files.ts";
-import { CAPTURE_FILE, CAPTURE_KEY } from "../cache/layout.ts";
+import { CAPTURE_FILE, CAPTURE_KEY, CHECK_LOG_FILE, STATUS_DIR } from "../cache/layout.ts";
+import { inspectCheckLog, readStatuses } from "../cache/status.ts";
 import { fingerprintOf, verifyCapture, type VerifyOptions } from "./verify.ts";
 
 /**
  * What a passing verdict depends on besides the files: verify's own rules (bump the number when they change) and the
  * sanitizer (its source, hashed), so a stricter sanitizer re-checks every capture.
  */
-const MEMO_FORMAT = `1:${createHash("sha256").update(readFileSync(new URL("../archive/sanitize.ts", import.meta.url))).digest("hex").slice(0, 16)}`;
+const MEMO_FORMAT = `2:${createHash("sha256").update(readFileSync(new URL("../archive/sanitize.ts", import.meta.url))).digest("hex").slice(0, 16)}`;
 
 export interface ArchiveVerdict {
   checked: number;
   /** Captures whose fingerprint had passed before, not checked again. */
   remembered: number;
   failed: Array<{ key: string; problems: string[] }>;
+  /**
+   * The link watch's records that fail their schema (`_status/<hash>.json`, `_checks.json`), by path under the cache
+   * folder: the site ignores them (the original's status shows as unknown), and verify names them.
+   */
+  records: Array<{ where: string; problem: string }>;
 }
 
 export async function verifyArchive(cacheDir: string, options: VerifyOptions & { memoFile?: string; keys?: Iterable<string> }): Promise<ArchiveVerdict> {
@@ -62,7 +68,16 @@ export async function verifyArchive(cacheDir: string, options: VerifyOptions & {
   );
   await writeMemo(options.memoFile, options.decode, next);
   failed.sort((a, b) => a.key.localeCompare(b.key));
-  return { checked: keys.length - remembered, remembered, failed };
+  return { checked: keys.length - remembered, remembered, failed, records: await verifyRecords(cacheDir) };
+}
+
+/** The status records and the check log, through the cache module's own readers and schema. */
+async function verifyRecords(cacheDir: string): Promise<ArchiveVerdict["records"]> {
+  const { problems } = await readStatuses(cacheDir);
+  const records = problems.map((p) => ({ where: `${STATUS_DIR}/${p.name}`, problem: p.reason }));
+  const log = await inspectCheckLog(cacheDir);
+  if (log) records.push({ where: CHECK_LOG_FILE, problem: log });
+  return records;
 }
 
 /** A memo made with decoding off cannot vouch for a check with it on. */

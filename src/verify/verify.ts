@@ -13,8 +13,9 @@ import path from "node:path";
 import { sanitizeArticle } from "../archive/sanitize.ts";
 import { captureBodyOf } from "../cache/capture-file.ts";
 import { describeKind, readRegularFile } from "../cache/files.ts";
-import { CAPTURE_FILE, IMAGE_FILE, PDF_FILE, SERVABLE_EXTENSIONS } from "../cache/layout.ts";
+import { CAPTURE_FILE, IMAGE_FILE, PDF_FILE, SERVABLE_EXTENSIONS, VERSION_FILE, stampOfVersionFile } from "../cache/layout.ts";
 import { readCapture } from "../cache/store.ts";
+import { readVersion } from "../cache/versions.ts";
 import type { CaptureMeta } from "../cache/types.ts";
 import { formatBytes } from "../util/bytes.ts";
 import { CAPTURE_FILE_MAX_BYTES, CAPTURE_FOLDER_MAX_BYTES as FOLDER_MAX_BYTES } from "../archive/limits.ts";
@@ -40,7 +41,7 @@ export async function verifyCapture(cacheDir: string, key: string, { decode }: V
   if (!stored.ok) return [stored.reason];
   const { meta, folder, files } = stored;
   const problems: string[] = [];
-  const allowed = (name: string) => name === CAPTURE_FILE || IMAGE_FILE.test(name) || (meta.kind === "pdf" && name === PDF_FILE) || name === meta.file;
+  const allowed = (name: string) => name === CAPTURE_FILE || VERSION_FILE.test(name) || IMAGE_FILE.test(name) || (meta.kind === "pdf" && name === PDF_FILE) || name === meta.file;
   let total = 0;
   const sizes = new Map<string, number>();
   for (const entry of [{ name: CAPTURE_FILE, kind: "file" as const }, ...files]) {
@@ -49,7 +50,7 @@ export async function verifyCapture(cacheDir: string, key: string, { decode }: V
       continue;
     }
     if (!allowed(entry.name)) {
-      problems.push(`${entry.name} is not a file a capture may hold (index.html, its images, its stored file)`);
+      problems.push(`${entry.name} is not a file a capture may hold (index.html, its earlier versions, its images, its stored file)`);
       continue;
     }
     const size = await sizeOf(path.join(folder, entry.name));
@@ -62,16 +63,29 @@ export async function verifyCapture(cacheDir: string, key: string, { decode }: V
   if (problems.length) return problems;
 
   problems.push(...(await checkBody(folder, meta)));
+  // Earlier versions: the same contract as index.html, and each older than the current version.
   for (const name of sizes.keys()) {
-    if (name === CAPTURE_FILE) continue;
+    const stamp = stampOfVersionFile(name);
+    if (stamp === undefined) continue;
+    if ((sizes.get(name) ?? 0) > CAPTURE_FILE_MAX_BYTES) {
+      problems.push(`${name} is ${formatBytes(sizes.get(name) ?? 0)}, over the ${formatBytes(CAPTURE_FILE_MAX_BYTES)} a capture file may have`);
+      continue;
+    }
+    const version = await readVersion(path.dirname(folder), key, stamp);
+    if (!version.ok) problems.push(version.reason);
+    else if (Date.parse(version.meta.archived_at) >= Date.parse(meta.archived_at)) problems.push(`${name} is not older than index.html: a version file holds an earlier version`);
+    else problems.push(...(await checkBody(folder, version.meta, name)).map((problem) => `${name}: ${problem}`));
+  }
+  for (const name of sizes.keys()) {
+    if (name === CAPTURE_FILE || VERSION_FILE.test(name)) continue;
     const problem = name === PDF_FILE ? await checkPdf(path.join(folder, name)) : await checkImage(path.join(folder, name), name, decode);
     if (problem) problems.push(problem);
   }
   return problems;
 }
 
-async function checkBody(folder: string, meta: CaptureMeta): Promise<string[]> {
-  const body = captureBodyOf(await readRegularFile(path.join(folder, CAPTURE_FILE), "utf8"));
+async function checkBody(folder: string, meta: CaptureMeta, file = CAPTURE_FILE): Promise<string[]> {
+  const body = captureBodyOf(await readRegularFile(path.join(folder, file), "utf8"));
   if (meta.kind !== "article" && meta.kind !== "page" && OWN_BODIES[meta.kind].test(body)) return [];
   if (sanitizeArticle(body, { baseUrl: meta.final_url }) === body) return [];
   return ["its HTML is not what the sanitizer leaves: it was changed by hand, or holds markup the sanitizer removes; archive the link again (--refresh) to replace it"];

@@ -94,9 +94,19 @@ describe("npm run bench on a small workload", () => {
     expect(results.noop).toMatchObject({ links: 1000, alreadyCached: 1000, captured: 0, pagesParsed: 0, workersStarted: 0 });
   });
 
+  it("measures a check where nothing changed: every page asked and compared, every validator answered 304, nothing written", () => {
+    const { pages, validators } = results.check!;
+    // Served without validators, each page comes back whole, is parsed and found the same.
+    expect(pages).toMatchObject({ links: 6, checked: 6, alive: 6, other: 0, written: 0, newVersions: 0, requests: 6 });
+    expect(pages.bytes).toBeGreaterThan(6 * 1000);
+    // With the ETag its capture stored, each link costs one request and no body.
+    expect(validators).toMatchObject({ links: 1000, checked: 1000, alive: 1000, written: 0, newVersions: 0, requests: 1000, bytes: 0 });
+    expect(validators.wallMs).toBeLessThan(validators.processMs);
+  });
+
   it("prints the machine and one row per measured part, with the figures of the JSON", () => {
     expect(table).toContain(`Node ${results.machine.node}`);
-    for (const row of ["(a) baseline", "(b) archive", "ratio to (a)", "(c) rerun", "no-op, 1000 links", "(d) build", "(e) rebuild"]) expect(table).toContain(row);
+    for (const row of ["(a) baseline", "(b) archive", "ratio to (a)", "(c) rerun", "no-op, 1000 links", "(g) check, 6 pages, no change", "1000 links answering 304", "(d) build", "(e) rebuild"]) expect(table).toContain(row);
     expect(table).toMatch(new RegExp(`ratio to \\(a\\)\\s+${results.archive.ratioToBaseline.toFixed(2).replace(".", "\\.")}`));
   });
 });

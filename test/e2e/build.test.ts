@@ -119,13 +119,13 @@ describe("building the site", () => {
       ]),
     );
     expect(existsSync(path.join(out, hashUrl(articleUrl), "index.html"))).toBe(true);
-    // The page and its version address; nothing of what the link pointed at.
-    expect((await readdir(path.join(out, hashUrl(articleUrl)))).sort()).toEqual([versionStamp(fixtureMeta(articleUrl).archived_at), "index.html"]);
+    // The page, its version address and its TimeMap; nothing of what the link pointed at.
+    expect((await readdir(path.join(out, hashUrl(articleUrl)))).sort()).toEqual([versionStamp(fixtureMeta(articleUrl).archived_at), "index.html", "timemap.link"]);
     expect(existsSync(path.join(out, hashUrl(pdfUrl)))).toBe(false);
     expect(existsSync(path.join(out, hashUrl(linkedUrl)))).toBe(false);
     const everything = await readdir(out, { recursive: true });
     for (const file of everything) {
-      if (!file.endsWith(".html") && !file.endsWith(".xml") && !file.endsWith(".json")) continue;
+      if (!/\.(?:html|xml|json|link)$/.test(file)) continue;
       expect(await readFile(path.join(out, file), "utf8"), file).not.toContain("TOP SECRET");
     }
   });

@@ -423,16 +423,19 @@ describe("search", () => {
 describe("machine-readable files", () => {
   test("feed.xml and archive.json parse and list every capture", async () => {
     const [json, xml] = await Promise.all([
-      fetch(fixture.url("/archive.json")).then((r) => r.json() as Promise<{ captures: Array<Record<string, string> & { tags?: string[] }> }>),
+      fetch(fixture.url("/archive.json")).then((r) => r.json() as Promise<{ captures: Array<Record<string, string> & { tags?: string[]; versions?: unknown }> }>),
       fetch(fixture.url("/feed.xml")).then((r) => r.text()),
     ]);
     expect(json.captures.map((c) => c.hash_url)).toEqual(allHashes);
     for (const c of json.captures) {
       // The first five fields are a public contract; fields are only ever added.
-      expect(Object.keys(c).filter((key) => key !== "note").sort()).toEqual(["archived_at", "hash_url", "path", "tags", "title", "url", "version_path"]);
+      expect(Object.keys(c).filter((key) => key !== "note").sort()).toEqual(["archived_at", "hash_url", "path", "tags", "timemap", "title", "url", "version_path", "versions"]);
       expect(hashUrl(c.url ?? "")).toBe(c.hash_url);
       expect(c.path).toBe(`/archive/${c.hash_url}/`);
       expect(c.version_path).toBe(`/archive/${c.hash_url}/${versionStamp(c.archived_at ?? "")}/`);
+      // No fixture capture has earlier versions or a checked original: one version, no status.
+      expect(c.versions).toEqual([{ archived_at: c.archived_at, path: c.version_path }]);
+      expect(c.timemap).toBe(`/archive/${c.hash_url}/timemap.link`);
     }
     expect(json.captures.find((c) => c.url === CAPTURE_URLS.ars)).toMatchObject({ tags: ["security", "games"], note: "one packet crashed the servers" });
     expect(json.captures.find((c) => c.url === CAPTURE_URLS.rtl)).toMatchObject({ tags: [] });

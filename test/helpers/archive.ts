@@ -32,6 +32,8 @@ export async function makeWorkspace(): Promise<Workspace> {
     "--image-timeout", "3000",
     "--retries", "1",
     "--progress", "quiet",
+    // Never the real Internet Archive: the fallback's own tests pass --wayback-fallback and a local fake's address.
+    "--no-wayback-fallback",
     ...extra,
   ];
   return {

@@ -1,5 +1,5 @@
 /**
- * The archive command as a user runs it: its --help (and the README's copy of it), and its exit codes.
+ * The commands as a user runs them: each --help (and the README's copy of it), and the exit codes of archive and check.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -57,5 +57,33 @@ describe("npm run archive", () => {
     const second = await archive(ws.flags());
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.stdout).toMatch(/0 captured, 0 unchanged, 1 already cached, 0 failed/);
+  });
+});
+
+describe("npm run check", () => {
+  const check = (args: string[]) => runScript("scripts/check.ts", args);
+
+  it("exits 2 naming the flag on a usage error: a slice past the last, or a missing links file", async () => {
+    const past = await check(["--slices", "2", "--slice", "3"]);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toContain("--slice 3 is past the last of 2 slices");
+    const missing = await check(["--links", "/nonexistent/links.txt"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("/nonexistent/links.txt");
+  });
+
+  it("exits 0 with a summary, prints a line for each status that changed, and writes the summary JSON", async () => {
+    const ws = await makeWorkspace();
+    await ws.writeLinks([server.url("/ok")]);
+    expect((await archive(ws.flags())).code).toBe(0);
+    const summaryFile = path.join(ws.dir, "check.json");
+    const flags = ["--links", ws.linksFile, "--cache", ws.cacheDir, "--allow-private-network", "--retries", "0", "--summary", summaryFile];
+    const first = await check(flags);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`${server.url("/ok")} (links.txt:1): unknown → alive: it answers with the words the capture keeps`);
+    expect(first.stdout).toMatch(/Checked 1 of 1 captured links \(slice 1 of 1\): 1 alive, 0 changed, 0 moved, 0 gone, 0 unreachable\./);
+    const second = await check(flags);
+    expect(second.stdout).not.toContain("→");
+    expect(JSON.parse(await readFile(summaryFile, "utf8"))).toMatchObject({ checked: 1, written: 0, changes: [], counts: { alive: 1 } });
   });
 });

@@ -121,4 +121,36 @@ describe("verify", () => {
     await verifyArchive(cache, { decode: false, memoFile: headersOnly });
     expect((await verifyArchive(cache, { decode: true, memoFile: headersOnly })).remembered).toBe(0);
   });
+
+  it("passes earlier versions in the capture format, and refuses one with a script, one newer than index.html, or one misnamed", async () => {
+    const cache = path.join(tmp, "versions");
+    const url = "https://example.com/changing";
+    const key = await plant(cache, url, "<p>Now it says this.</p>\n", { archived_at: "2026-03-01T00:00:00.000Z" });
+    const version = (at: string, body: string) => renderCaptureFile(meta(url, { archived_at: at }), body);
+    await writeFile(path.join(cache, key, "20260101000000.html"), version("2026-01-01T00:00:00.000Z", "<p>Once it said that.</p>\n"));
+    expect(await verifyCapture(cache, key, { decode: true })).toEqual([]);
+    await writeFile(path.join(cache, key, "20260101000000.html"), version("2026-01-01T00:00:00.000Z", "<p>Once.</p><script>alert(1)</script>\n"));
+    expect(await verifyCapture(cache, key, { decode: true })).toEqual([expect.stringMatching(/^20260101000000\.html: its HTML is not what the sanitizer leaves/)]);
+    await writeFile(path.join(cache, key, "20260101000000.html"), version("2026-01-01T00:00:00.000Z", "<p>Once it said that.</p>\n"));
+    await writeFile(path.join(cache, key, "20270101000000.html"), version("2027-01-01T00:00:00.000Z", "<p>From the future.</p>\n"));
+    expect(await verifyCapture(cache, key, { decode: true })).toEqual(["20270101000000.html is not older than index.html: a version file holds an earlier version"]);
+    await rm(path.join(cache, key, "20270101000000.html"));
+    await writeFile(path.join(cache, key, "20250101000000.html"), version("2026-01-01T00:00:00.000Z", "<p>Misnamed.</p>\n"));
+    expect(await verifyCapture(cache, key, { decode: true })).toEqual(["20250101000000.html: its archived_at is not the time it is named by"]);
+  });
+
+  it("names a status record or a check log that fails its schema, and they do not fail any capture", async () => {
+    const cache = path.join(tmp, "records");
+    const url = "https://example.com/watched";
+    await plant(cache, url, "<p>Fine words.</p>\n");
+    await mkdir(path.join(cache, "_status"), { recursive: true });
+    await writeFile(path.join(cache, "_status", `${hashUrl(url)}.json`), JSON.stringify({ url, hash_url: hashUrl(url), status: "dead", since: "2026-01-01T00:00:00Z", answer: { reason: "x" }, history: [] }));
+    await writeFile(path.join(cache, "_checks.json"), "{ not json");
+    const verdict = await verifyArchive(cache, { decode: true });
+    expect(verdict.failed).toEqual([]);
+    expect(verdict.records).toEqual([
+      { where: `_status/${hashUrl(url)}.json`, problem: expect.stringContaining('"status" must be one of unknown, alive, changed, moved, gone, unreachable') },
+      { where: "_checks.json", problem: expect.stringContaining("is not JSON") },
+    ]);
+  });
 });

@@ -41,7 +41,13 @@ describe("site filters", () => {
     const json = JSON.parse(archiveJson(site, [capture, tagged])) as { count: number; captures: Array<Record<string, unknown>> };
     expect(json.count).toBe(2);
     const first = { url, hash_url: hashUrl(url), title: capture.title, archived_at: capture.archived_at, path: `/links/${hashUrl(url)}/` };
-    expect(json.captures[0]).toEqual({ ...first, version_path: `/links/${hashUrl(url)}/20260304050607/`, tags: [] });
+    expect(json.captures[0]).toEqual({
+      ...first,
+      version_path: `/links/${hashUrl(url)}/20260304050607/`,
+      tags: [],
+      versions: [{ archived_at: capture.archived_at, path: `/links/${hashUrl(url)}/20260304050607/` }],
+      timemap: `/links/${hashUrl(url)}/timemap.link`,
+    });
     expect(json.captures[1]).toMatchObject({ ...first, tags: ["a", "b"], note: "why I kept it", status: "gone" });
   });
 

@@ -144,3 +144,27 @@ describe("store", () => {
     expect(await readFailures(cacheDir)).toEqual({ failures: [], problems: [{ name: `${hash}.json`, reason: expect.stringMatching(/symbolic link/) }] });
   });
 });
+
+describe("store, with versions", () => {
+  const image = (c: string) => `${c.repeat(32)}.webp`;
+  const write = async (cacheDir: string, archivedAt: string, body: string, images: string[], previousBecomesVersion: boolean) => {
+    const work = await createWorkFolder(cacheDir, hash);
+    await writeFile(path.join(work, "index.html"), renderCaptureFile({ ...meta(archivedAt), archived_at: archivedAt }, body));
+    for (const name of images) await writeFile(path.join(work, name), `bytes of ${name}`);
+    await commitCapture(cacheDir, hash, work, { previousBecomesVersion });
+  };
+
+  it("keeps the previous capture as <stamp>.html, every earlier version, and the images they show, across swaps", async () => {
+    const cacheDir = await mkdtemp(path.join(tmpdir(), "store-versions-"));
+    await write(cacheDir, "2026-01-01T00:00:00.000Z", `<p>One <img src="${image("a")}" alt="a"></p>\n`, [image("a"), image("b")], false);
+    await write(cacheDir, "2026-02-01T00:00:00.000Z", `<p>Two <img src="${image("c")}" alt="c"></p>\n`, [image("c")], true);
+    // A replacement that is not a new version (a change of dates only) still keeps every earlier version.
+    await write(cacheDir, "2026-03-01T00:00:00.000Z", "<p>Three</p>\n", [], false);
+    const names = (await readdir(path.join(cacheDir, hash))).sort();
+    // a stays for the version that shows it; b was shown by no version and c only by the capture replaced without
+    // becoming a version: they go, as a replaced capture's images always did.
+    expect(names).toEqual(["20260101000000.html", image("a"), "index.html"].sort());
+    expect(parseCaptureFile(await readFile(path.join(cacheDir, hash, "20260101000000.html"), "utf8")).body).toContain("One");
+    expect(parseCaptureFile(await readFile(path.join(cacheDir, hash, "index.html"), "utf8")).body).toContain("Three");
+  });
+});

@@ -24,7 +24,7 @@ import {
   TooLargeError,
   TooManyRedirectsError,
 } from "../errors.ts";
-import type { ArchiveConfig, FetchedResource, Fetcher, FetcherOptions, FetchRequest } from "../types.ts";
+import type { ArchiveConfig, ExtraHeaders, FetchedResource, Fetcher, FetcherOptions, FetchRequest, FetchStats } from "../types.ts";
 
 /**
  * Seams for tests only; config never sets them. `blockedReason` replaces the address policy so a test can treat
@@ -54,12 +54,14 @@ export function createFetcher(options: FetcherOptions, seams: FetcherSeams = {})
   });
   const hosts = new HostLimiter(Math.max(1, options.perHostConcurrency));
   const deadHosts = options.rememberDeadHosts === false ? undefined : new DeadHosts();
+  const stats: FetchStats = { requests: 0, bytes: 0 };
 
   return {
     fetch: (url, request = {}) =>
-      fetchResource(url, request, { agent, hosts, limits, userAgent: options.userAgent, blockedReason, deadHosts }),
+      fetchResource(url, request, { agent, hosts, limits, userAgent: options.userAgent, blockedReason, deadHosts, stats }),
     // destroy, not close: the end of a run must not wait for a server that is still dripping.
     close: () => agent.destroy(),
+    stats: () => ({ ...stats }),
   };
 }
 
@@ -109,16 +111,18 @@ async function fetchResource(url: string, request: FetchRequest, context: Contex
     signal,
     maxBytes: request.maxBytes ?? limits.maxBytes,
     totalTimeoutMs,
-    retriesLeft: limits.retries,
+    // A POST is sent once: retrying it could submit twice.
+    retriesLeft: request.method === "POST" ? 0 : limits.retries,
   };
 
   const chain = [url];
+  const statuses: number[] = [];
   const seen = new Set([withoutFragment(current)]);
   try {
     for (;;) {
       const outcome = await hopWithRetries(current, state);
       if (outcome.kind === "response") {
-        return { ...outcome.response, url, finalUrl: chain[chain.length - 1] ?? url, redirectChain: chain };
+        return { ...outcome.response, url, finalUrl: chain[chain.length - 1] ?? url, redirectChain: chain, redirectStatuses: statuses };
       }
       // We only ever send GET, so 301/302/303 (→ GET) and 307/308 (same method) all mean "GET the new URL".
       let next: URL;
@@ -149,6 +153,7 @@ async function fetchResource(url: string, request: FetchRequest, context: Contex
         );
       }
       chain.push(next.href);
+      statuses.push(outcome.status);
       seen.add(key);
       current = next;
     }
@@ -159,7 +164,17 @@ async function fetchResource(url: string, request: FetchRequest, context: Contex
 
 
 type ResponseParts = Pick<FetchedResource, "status" | "headers" | "mediaType" | "charset" | "body" | "attempts">;
-type HopOutcome = { kind: "response"; response: ResponseParts } | { kind: "redirect"; location: string };
+type HopOutcome = { kind: "response"; response: ResponseParts } | { kind: "redirect"; location: string; status: number };
+
+/** Only the headers a caller may add (ExtraHeaders), and only values that fit on a header line. */
+function extraHeaders(headers: ExtraHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ["if-none-match", "if-modified-since", "authorization", "content-type"] as const) {
+    const value = headers?.[name];
+    if (value !== undefined && /^[\x20-\x7e]{1,2000}$/.test(value)) out[name] = value;
+  }
+  return out;
+}
 
 async function hopWithRetries(target: URL, state: FetchState): Promise<HopOutcome> {
   const { limits } = state.context;
@@ -203,11 +218,16 @@ async function hopOnce(target: URL, state: FetchState): Promise<HopOutcome> {
     deadline.resume();
   }
   try {
+    const post = state.request.method === "POST";
+    const extra = extraHeaders(state.request.headers);
+    context.stats.requests += 1;
     const response = await context.agent.request({
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
-      method: "GET",
+      method: post ? "POST" : "GET",
+      ...(post ? { body: state.request.body ?? "" } : {}),
       headers: {
+        ...extra,
         "user-agent": context.userAgent,
         accept: state.request.accept ?? DEFAULT_ACCEPT,
         "accept-encoding": ACCEPT_ENCODING,
@@ -219,9 +239,14 @@ async function hopOnce(target: URL, state: FetchState): Promise<HopOutcome> {
     const { statusCode, body } = response;
     const headers = flattenHeaders(response.headers);
 
-    if (REDIRECT_STATUSES.has(statusCode) && headers.location !== undefined) {
+    if (REDIRECT_STATUSES.has(statusCode) && headers.location !== undefined && !post) {
       discard(body); // never read: a redirect's body could drip or be endless too
-      return { kind: "redirect", location: headers.location };
+      return { kind: "redirect", location: headers.location, status: statusCode };
+    }
+    // A conditional request's "not modified" is an answer, with no body (RFC 9110 §15.4.5).
+    if (statusCode === 304 && (extra["if-none-match"] !== undefined || extra["if-modified-since"] !== undefined)) {
+      discard(body);
+      return { kind: "response", response: { status: 304, headers, mediaType: "", charset: undefined, body: Buffer.alloc(0), attempts: 1 + context.limits.retries - state.retriesLeft } };
     }
     if (statusCode < 200 || statusCode > 299) {
       discard(body);
@@ -242,6 +267,7 @@ async function hopOnce(target: URL, state: FetchState): Promise<HopOutcome> {
 
     const { mediaType, charset } = parseContentType(headers["content-type"]);
     const decoded = await readBody(body, contentCodings(headers["content-encoding"], target, state), target, state);
+    context.stats.bytes += decoded.length;
     return {
       kind: "response",
       response: {

@@ -1,6 +1,6 @@
 /** What one fetch carries from hop to hop: its own deadline, the redirect chain's request, the retry budget. */
 import type { Dispatcher } from "undici";
-import type { FetchLimits, FetchRequest } from "../types.ts";
+import type { FetchLimits, FetchRequest, FetchStats } from "../types.ts";
 import type { DeadHosts } from "./dead-hosts.ts";
 import type { Deadline } from "./deadline.ts";
 import type { HostLimiter } from "./slots.ts";
@@ -14,6 +14,8 @@ export interface Context {
   blockedReason: (address: string) => string | undefined;
   /** Hosts this run has learned are down; undefined when the caller turned the memory off (the bench compares). */
   deadHosts: DeadHosts | undefined;
+  /** Requests sent and body bytes read by this Fetcher. */
+  stats: FetchStats;
 }
 
 export interface FetchState {

@@ -8,7 +8,7 @@ import type { RenderContext, RenderedBody } from "./body.ts";
 
 const ACCEPT_IMAGE = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8";
 
-export async function renderArticle({ page, workDir, config, fetcher, extractor, images, reuseDir, metrics, signal, imageBudget }: RenderContext): Promise<RenderedBody> {
+export async function renderArticle({ page, workDir, config, fetcher, extractor, images, reuseDir, imageUrl, metrics, signal, imageBudget }: RenderContext): Promise<RenderedBody> {
   const article = await extractor.extract(page.body, page.charset, page.finalUrl, { imageMaxWidth: config.images.maxWidth }, signal);
   // Planned in the worker, so this thread parses no HTML.
   const plan = article.imagePlan;
@@ -21,7 +21,7 @@ export async function renderArticle({ page, workDir, config, fetcher, extractor,
     metrics,
     budget: imageBudget,
     download: async (url, signal) => {
-      const image = await fetcher.fetch(url, { accept: ACCEPT_IMAGE, maxBytes: config.images.maxBytes, totalTimeoutMs: config.images.timeoutMs, signal });
+      const image = await fetcher.fetch(imageUrl ? imageUrl(url) : url, { accept: ACCEPT_IMAGE, maxBytes: config.images.maxBytes, totalTimeoutMs: config.images.timeoutMs, signal });
       return { body: image.body };
     },
   });

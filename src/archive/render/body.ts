@@ -44,6 +44,8 @@ export interface RenderContext {
   images?: EncodedImageCache | undefined;
   /** The previous capture's folder, whose images (named by content) are copied rather than encoded again. */
   reuseDir?: string | undefined;
+  /** Where an image of the page is fetched from, when not from its own address (a Wayback snapshot's copy of it). */
+  imageUrl?: ((url: string) => string) | undefined;
   metrics?: RunMetrics | undefined;
   /** The capture's deadline (and the run's): every fetch and the parse stop when it aborts. */
   signal?: AbortSignal | undefined;
