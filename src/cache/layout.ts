@@ -144,10 +144,11 @@ export function keyOfCachePath(relative: string): string | undefined {
  * "..", a work folder) is not part of the archive, so the CI helpers refuse to carry or commit it.
  */
 export function isArchiveFile(relative: string): boolean {
+  if (relative === CHECK_LOG_FILE) return true;
   if (relative.includes("\\")) return false;
   const parts = relative.split("/");
   if (parts.length !== 2) return false;
   const [folder, name] = parts as [string, string];
-  if (folder === FAILURES_DIR) return /^[0-9a-f]{32}\.json$/.test(name);
+  if (folder === FAILURES_DIR || folder === STATUS_DIR) return /^[0-9a-f]{32}\.json$/.test(name);
   return CAPTURE_KEY.test(folder) && FILE_NAME.test(name);
 }

@@ -12,7 +12,7 @@ import { formatBytes } from "../util/bytes.ts";
 import { changedPaths, MAX_FILE_BYTES } from "./commit-back.ts";
 
 export const MANIFEST = "manifest.json";
-export const SUMMARY = "archive-summary.json";
+export const SUMMARY = "summary.json";
 /** More changed files than a run of even a large shard makes. */
 const MAX_PATHS = 500_000;
 

@@ -8,6 +8,7 @@
 import { execFile } from "node:child_process";
 import { lstat } from "node:fs/promises";
 import path from "node:path";
+import type { CheckSummary } from "../archive/check/run.ts";
 import { commitMessage, readSummary } from "./commit-message.ts";
 import { keyOfCachePath, shardOf } from "../cache/layout.ts";
 import { formatBytes } from "../util/bytes.ts";
@@ -23,6 +24,8 @@ export interface CommitBackOptions {
   /** The cache folder, relative to cwd. */
   cacheDir?: string;
   summaryFile?: string;
+  /** A link check's summary, committed in the same commit: its news join the message. */
+  checkSummaryFile?: string;
   shard?: { index: number; count: number };
   /** Push attempts in all; between two, the branch is rebased onto the remote's. */
   attempts?: number;
@@ -186,7 +189,8 @@ export async function commitBack(options: CommitBackOptions): Promise<CommitBack
   await gitOk(cwd, ["--literal-pathspecs", "add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul"], `${paths.join("\0")}\0`);
   const summary = await readSummary(options.summaryFile);
   const shardLabel = options.shard ? `${options.shard.index}/${options.shard.count}` : undefined;
-  const message = commitMessage(summary, { shard: shardLabel });
+  const check = options.checkSummaryFile ? await readSummary<Partial<CheckSummary>>(options.checkSummaryFile) : undefined;
+  const message = commitMessage(summary, { shard: shardLabel, check });
   const identity = ["-c", `user.name=${BOT_NAME}`, "-c", `user.email=${BOT_EMAIL}`];
   await gitOk(cwd, [...identity, "commit", "--quiet", "--no-verify", "--file=-"], message);
   const subject = message.split("\n", 1)[0]!;

@@ -1,10 +1,14 @@
 /**
  * The commit message of an archive run, from the JSON that `npm run archive -- --summary FILE` writes:
- * "archive: 3 captured, 1 failed", then the failed links, then "[skip ci]". Pure, but for reading the summary file.
+ * "archive: 3 captured, 1 failed", then the failed links, then "[skip ci]"; with a link check's summary (npm run
+ * check -- --summary FILE) also "; check: 1 gone, 2 new versions" and the links whose status changed. Pure, but for
+ * reading the summary files.
  */
 import { readFile } from "node:fs/promises";
+import type { CheckSummary } from "../archive/check/run.ts";
 import type { RunSummary } from "../archive/run.ts";
 import { publicReason, statusIn } from "../cache/reasons.ts";
+import { ORIGINAL_STATUSES, type OriginalStatus } from "../cache/types.ts";
 
 /** What `--summary FILE` writes: the run summary without the per-link results. */
 export type ArchiveSummary = Omit<RunSummary, "results">;
@@ -14,6 +18,8 @@ export interface MessageOptions {
   shard?: string;
   /** Failed links listed in the body; the rest are counted. Git logs stay readable after a bad week. */
   maxFailuresListed?: number;
+  /** The summary of a link check committed in the same commit. */
+  check?: Partial<CheckSummary>;
 }
 
 /**
@@ -42,7 +48,29 @@ export function commitSubject(summary: Partial<ArchiveSummary> | undefined, opti
   if (summary.deferred) parts.push(`${summary.deferred} left for the next run`);
   const bad = summary.badLines?.length ?? 0;
   if (bad) parts.push(plural(bad, "bad line"));
-  return `${prefix}: ${parts.join(", ")}`;
+  const check = checkNews(options.check);
+  return `${prefix}: ${parts.join(", ")}${check.length ? `; check: ${check.join(", ")}` : ""}`;
+}
+
+/** What a link check found worth a line in git: statuses that changed (not a first sight) and new versions. */
+const NEWS_STATUSES = ["gone", "moved", "unreachable", "changed", "alive"] as const;
+
+function transitions(check: Partial<CheckSummary> | undefined): Array<{ url: string; line: unknown; was: string; now: string }> {
+  const reports = Array.isArray(check?.reports) ? check.reports : [];
+  return reports
+    // Only known words: the summary comes from the job that parsed strangers' pages.
+    .filter((r) => ORIGINAL_STATUSES.includes(r?.was as OriginalStatus) && r.was !== "unknown" && r.was !== r.status && (NEWS_STATUSES as readonly string[]).includes(String(r.status)))
+    .map((r) => ({ url: plainUrl(r.link?.url), line: r.link?.line, was: String(r.was), now: String(r.status) }));
+}
+
+function checkNews(check: Partial<CheckSummary> | undefined): string[] {
+  if (!check) return [];
+  const counts = new Map<string, number>();
+  for (const t of transitions(check)) counts.set(t.now, (counts.get(t.now) ?? 0) + 1);
+  const parts = NEWS_STATUSES.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s === "alive" ? "back" : s}`);
+  const versions = Number.isInteger(check.newVersions) ? (check.newVersions as number) : 0;
+  if (versions > 0) parts.push(plural(versions, "new version"));
+  return parts;
 }
 
 /**
@@ -72,6 +100,13 @@ export function commitMessage(summary: Partial<ArchiveSummary> | undefined, opti
     lines.push(`- line${badLines.length === 1 ? "" : "s"} ${badLines.slice(0, max).map((p) => (Number.isInteger(p?.line) ? p.line : "?")).join(", ")}${badLines.length > max ? `, and ${badLines.length - max} more` : ""}`);
     lines.push("");
   }
+  const changed = transitions(options.check);
+  if (changed.length) {
+    lines.push("Originals whose status changed (cache/_status/):");
+    for (const t of changed.slice(0, max)) lines.push(`- ${t.url}${Number.isInteger(t.line) ? ` (line ${t.line})` : ""}: ${t.was} → ${t.now}`);
+    if (changed.length > max) lines.push(`- … and ${changed.length - max} more`);
+    lines.push("");
+  }
   lines.push(SKIP_CI);
   return `${lines.join("\n")}\n`;
 }
@@ -83,11 +118,11 @@ function plainUrl(value: unknown): string {
 }
 
 /** Reads a summary file; a missing or unreadable one gives undefined (the message then says "update captures"). */
-export async function readSummary(file: string | undefined): Promise<ArchiveSummary | undefined> {
+export async function readSummary<T = ArchiveSummary>(file: string | undefined): Promise<T | undefined> {
   if (!file) return undefined;
   try {
     const value: unknown = JSON.parse(await readFile(file, "utf8"));
-    return value && typeof value === "object" ? (value as ArchiveSummary) : undefined;
+    return value && typeof value === "object" ? (value as T) : undefined;
   } catch {
     return undefined;
   }

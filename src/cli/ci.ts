@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseShard, SHARD_FORMAT } from "../cache/layout.ts";
 import { applyCaptures, packCaptures } from "../ci/captures-artifact.ts";
+import type { CheckSummary } from "../archive/check/run.ts";
 import { commitBack } from "../ci/commit-back.ts";
 import { commitMessage, readSummary } from "../ci/commit-message.ts";
 import { escapeCommandData, prepareRefresh } from "../ci/refresh-links.ts";
@@ -24,6 +25,7 @@ export const COMMIT_BACK_COMMAND: CommandSpec = {
   summary: "Commits what an archive run changed under the cache folder and pushes it, rebasing and retrying when the branch moved.",
   options: [
     { flag: "summary", kind: "string", value: "FILE", help: "the run's summary JSON (npm run archive -- --summary FILE), for the message" },
+    { flag: "check-summary", kind: "string", value: "FILE", help: "a link check's summary JSON (npm run check -- --summary FILE), for the message" },
     { flag: "shard", kind: "string", value: "I/N", check: shardProblem, help: "commit only the capture folders and failure records of this shard" },
     { flag: "branch", kind: "string", value: "NAME", env: "GITHUB_REF_NAME", help: "the branch to push to" },
     { flag: "attempts", kind: "integer", value: "N", default: 5, min: 1, max: 20, help: "push attempts in all" },
@@ -31,7 +33,10 @@ export const COMMIT_BACK_COMMAND: CommandSpec = {
     { flag: "output", kind: "string", value: "FILE", env: "GITHUB_OUTPUT", help: "step outputs (committed=, sha=) are appended here" },
     { flag: "verify", kind: "boolean", default: true, help: "check each changed capture against the contract first, images by their headers (--no-verify skips it)" },
   ],
-  footer: ["Exit codes: 0 committed and pushed, or nothing to commit; 1 the commit or push failed, or a capture was left out (named); 2 usage error."],
+  footer: [
+    "A capture left out (a link, an oversized file, one that fails verify) is named in a warning and the rest is committed; its link is",
+    "archived again by the next run. Exit codes: 0 committed and pushed, or nothing to commit; 1 the commit or push failed; 2 usage error.",
+  ],
 };
 
 export const COMMIT_MESSAGE_COMMAND: CommandSpec = {
@@ -39,7 +44,10 @@ export const COMMIT_MESSAGE_COMMAND: CommandSpec = {
   invocation: "npx tsx scripts/ci/commit-message.ts",
   summary: "Prints the commit message of an archive run from its summary JSON.",
   positionals: { value: "SUMMARY.json", help: "what npm run archive -- --summary FILE wrote" },
-  options: [{ flag: "shard", kind: "string", value: "I/N", check: shardProblem, help: "name the backfill shard in the subject" }],
+  options: [
+    { flag: "shard", kind: "string", value: "I/N", check: shardProblem, help: "name the backfill shard in the subject" },
+    { flag: "check-summary", kind: "string", value: "FILE", help: "a link check's summary JSON, whose news the message adds" },
+  ],
 };
 
 export const REFRESH_LINKS_COMMAND: CommandSpec = {
@@ -132,6 +140,7 @@ export async function commitBackCommand(argv: string[], io: CommandIo = processI
       branch,
       cacheDir: values.cache as string,
       summaryFile: values.summary as string | undefined,
+      checkSummaryFile: values["check-summary"] as string | undefined,
       shard: values.shard === undefined ? undefined : parseShard(values.shard as string),
       attempts: values.attempts as number,
       log: (line) => void io.stdout.write(`${line}\n`),
@@ -142,9 +151,9 @@ export async function commitBackCommand(argv: string[], io: CommandIo = processI
       io.stdout.write(`Left ${result.skipped.length} changed path(s) outside this shard uncommitted, e.g. ${result.skipped[0]}\n`);
     }
     if (values.output) await appendFile(values.output as string, `committed=${result.committed}\nsha=${result.sha ?? ""}\n`);
+    // A warning, not a failure: one odd capture must not stop the site from being built and published.
     if (result.refused.length) {
-      io.stdout.write(annotation("error", "Captures not committed", `${result.refused.length} file(s) could not be committed; their captures were left out: ${result.refused.slice(0, 5).join("; ")}`));
-      return 1;
+      io.stdout.write(annotation("warning", "Captures not committed", `${result.refused.length} file(s) could not be committed; their captures were left out and are archived again next run: ${result.refused.slice(0, 5).join("; ")}`));
     }
     return 0;
   } catch (error) {
@@ -161,7 +170,8 @@ export async function commitMessageCommand(argv: string[], io: CommandIo = proce
   }
   if (positionals.length > 1) throw new UsageError(`Give one summary file, not ${positionals.length}.`);
   const file = positionals[0] === undefined ? undefined : path.resolve(io.cwd, positionals[0]);
-  io.stdout.write(commitMessage(await readSummary(file), { shard: values.shard as string | undefined }));
+  const check = values["check-summary"] === undefined ? undefined : await readSummary<Partial<CheckSummary>>(path.resolve(io.cwd, values["check-summary"] as string));
+  io.stdout.write(commitMessage(await readSummary(file), { shard: values.shard as string | undefined, check }));
   return 0;
 }
 

@@ -17,6 +17,7 @@ import { applyCaptures, isCacheFilePath, MANIFEST, packCaptures, SUMMARY } from 
 import { commitBack, hashOfCachePath } from "../../src/ci/commit-back.ts";
 import { applyCapturesCommand } from "../../src/cli/ci.ts";
 import { commitMessage, commitSubject, SKIP_CI, type ArchiveSummary } from "../../src/ci/commit-message.ts";
+import type { CheckSummary } from "../../src/archive/check/run.ts";
 import { planRefresh, prepareRefresh } from "../../src/ci/refresh-links.ts";
 import { createMetrics } from "../../src/archive/metrics.ts";
 import { renderCaptureFile } from "../../src/cache/capture-file.ts";
@@ -252,7 +253,8 @@ describe("pages.yml", () => {
 
   it("gives each job only what it needs: the parser reads, the committer writes, only the deploy publishes", () => {
     expectLeastPrivilege(pages);
-    expect([pages.jobs.commit!.needs].flat()).toEqual(["archive"]);
+    expect(pages.jobs.check!.permissions).toEqual({ contents: "read" });
+    expect([pages.jobs.commit!.needs].flat()).toEqual(["archive", "check"]);
     expect([pages.jobs.build!.needs].flat()).toEqual(["commit"]);
     expect(pages.jobs.deploy!.needs).toBe("build");
   });
@@ -300,6 +302,32 @@ describe("pages.yml", () => {
     const deploy = pages.jobs.deploy!;
     expect(deploy.environment).toMatchObject({ name: "github-pages", url: "${{ steps.deployment.outputs.page_url }}" });
     expect(deploy.steps.map((s) => s.uses?.split("@")[0])).toEqual(["actions/deploy-pages"]);
+  });
+
+  it("checks the originals weekly or when asked, beside the archive job, and hands what changed to the commit job", async () => {
+    const check = pages.jobs.check!;
+    expect(check.if).toContain("github.event_name == 'schedule'");
+    expect(check.if).toContain("inputs.check");
+    // A refresh captures the same links again itself: the two would write the same folders.
+    expect(check.if).toContain("inputs.refresh == ''");
+    expect(pages.on.workflow_dispatch.inputs.check).toMatchObject({ type: "boolean", default: false });
+    const run = check.steps.find((s) => /^npm run check\b/.test(s.run ?? ""))!.run!;
+    expect(run).toContain('--summary "$RUNNER_TEMP/check-summary.json"');
+    const r = await runStep(run, {}, { exit: 0, writeSummary: true });
+    expect(r.args.slice(0, 2)).toEqual(["run", "check"]);
+    expect(runDeadline(r.args)).toBeLessThanOrEqual((jobMinutes(check) - 15) * 60_000);
+    expect(check.steps.find((s) => (s.run ?? "").includes("pack-captures"))!.run).toBe('npx tsx scripts/ci/pack-captures.ts --out "$RUNNER_TEMP/checked" --summary "$RUNNER_TEMP/check-summary.json"');
+    expect(check.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!.with).toMatchObject({ name: "checked", path: "${{ runner.temp }}/checked" });
+
+    // The commit job still commits the archive's captures when the check was skipped or failed.
+    const commit = pages.jobs.commit!;
+    expect(commit.if).toBe("${{ !cancelled() && needs.archive.result == 'success' }}");
+    const download = commit.steps.find((s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.name === "checked")!;
+    const apply = commit.steps.find((s) => s.run === 'node scripts/ci/apply-captures.ts --from "$RUNNER_TEMP/checked"')!;
+    for (const step of [download, apply]) expect(step.if).toBe("needs.check.result == 'success'");
+    expect(commit.steps.find((s) => (s.run ?? "").includes("commit-back.ts"))!.run).toContain(`--check-summary "$RUNNER_TEMP/checked/${SUMMARY}"`);
+    // The build follows a commit that ran after a skipped check.
+    expect(pages.jobs.build!.if).toBe("${{ !cancelled() && needs.commit.result == 'success' }}");
   });
 
   it("commits back as the workflow's bot with a message from the run's summary, carried in the artifact, retrying the push", () => {
@@ -601,6 +629,36 @@ describe("commit-message.ts", () => {
     expect(message).toContain("- https://evil.example/page (line 3): ARCHIVE_UNSUPPORTED_TYPE: it is not a kind of document the archiver keeps");
     expect(message).toContain("- (a link) (line 4): ARCHIVE_INTERNAL: an unexpected error in the archiver");
     expect(message).toContain("- line 7");
+  });
+  it("adds a link check's news: statuses that changed and new versions, never a first sight or forged words", () => {
+    const report = (url: string, line: number, was: string | undefined, status: string, newVersion = false) => ({ link: { url, hash: "e".repeat(32), line }, was, status, newVersion, written: true, reason: "" });
+    const check = {
+      newVersions: 2,
+      reports: [
+        report("https://example.org/gone", 3, "alive", "gone"),
+        report("https://example.org/moved", 4, "alive", "moved"),
+        report("https://example.org/back", 5, "gone", "alive"),
+        report("https://example.org/first", 6, "unknown", "alive"),
+        report("https://example.org/same", 7, undefined, "alive", true),
+        report("Fixes #1", 8, "Closes #2", "gone"),
+        report("https://example.org/forged", 9, "alive", "Resolves #3"),
+      ],
+    };
+    // Forged words included, as a compromised check job could write them.
+    const message = commitMessage(summary({ captured: 0, failed: 0, failures: [] }), { check: check as unknown as Partial<CheckSummary> });
+    const lines = message.trimEnd().split("\n");
+    expect(lines[0]).toBe("archive: 0 captured; check: 1 gone, 1 moved, 1 back, 2 new versions");
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "Originals whose status changed (cache/_status/):",
+        "- https://example.org/gone (line 3): alive → gone",
+        "- https://example.org/moved (line 4): alive → moved",
+        "- https://example.org/back (line 5): gone → alive",
+      ]),
+    );
+    expect(message).not.toMatch(/#\d/);
+    expect(message).not.toContain("first");
+    expect(commitSubject(summary(), { check: { newVersions: 0, reports: [] } })).toBe("archive: 3 captured, 1 failed");
   });
 });
 
@@ -938,8 +996,11 @@ describe("commit-back.ts, against real git repositories", () => {
       expect(isCacheFilePath(`cache/${HASH_1}/index.html`)).toBe(true);
       expect(isCacheFilePath(`cache/${HASH_1}/${IMAGE}`)).toBe(true);
       expect(isCacheFilePath(`cache/_failures/${HASH_1}.json`)).toBe(true);
+    expect(isCacheFilePath(`cache/_status/${HASH_1}.json`)).toBe(true);
+    expect(isCacheFilePath("cache/_checks.json")).toBe(true);
+    expect(isCacheFilePath(`cache/${HASH_1}/20260101120000.html`)).toBe(true);
       expect(isCacheFilePath(`archive/${HASH_1}/index.html`, "archive")).toBe(true);
-      for (const bad of [`cache/${HASH_1}`, `cache/${HASH_1}/a/b`, `cache/${HASH_1}/..`, `cache/${HASH_1.toUpperCase()}/index.html`, "cache/_failures/x.json", `site/${HASH_1}/index.html`]) {
+      for (const bad of [`cache/${HASH_1}`, `cache/${HASH_1}/a/b`, "cache/_status/x.json", "cache/_checks.json/x", "cache/x/_checks.json", `cache/${HASH_1}/..`, `cache/${HASH_1.toUpperCase()}/index.html`, "cache/_failures/x.json", `site/${HASH_1}/index.html`]) {
         expect(isCacheFilePath(bad), bad).toBe(false);
       }
     });
