@@ -346,7 +346,12 @@ describe("pages.yml", () => {
     expect(choose.env?.REFRESH_INPUT).toBe("${{ inputs.refresh }}");
     expect(choose.run).toBe("npx tsx scripts/ci/refresh-links.ts");
     const archive = job.steps.find((s) => s.id === "archive")!;
-    expect(archive.env).toEqual({ REFRESH: "${{ steps.refresh.outputs.refresh }}", REFRESH_LINKS: "${{ steps.refresh.outputs.links }}" });
+    expect(archive.env).toEqual({
+      REFRESH: "${{ steps.refresh.outputs.refresh }}",
+      REFRESH_LINKS: "${{ steps.refresh.outputs.links }}",
+      IA_ACCESS_KEY: "${{ secrets.IA_ACCESS_KEY }}",
+      IA_SECRET_KEY: "${{ secrets.IA_SECRET_KEY }}",
+    });
   });
 
   describe("the archive step, run under bash with a stub npm", () => {
@@ -432,6 +437,7 @@ describe("backfill.yml", () => {
     expect(shardJob.strategy?.["max-parallel"]).toBeGreaterThanOrEqual(1);
     expect(shardJob.strategy?.["max-parallel"]).toBeLessThanOrEqual(20);
     expect(shardJob.env?.SHARD).toBe("${{ matrix.shard }}/${{ needs.plan.outputs.count }}");
+    expect(shardJob.env?.IA_ACCESS_KEY).toBe("${{ secrets.IA_ACCESS_KEY }}");
     const runs = shardJob.steps.map((s) => s.run ?? "");
     expect(runs.find((r) => r.includes("npm run archive"))).toContain('--shard "$SHARD"');
     expect(runs.find((r) => r.includes("pack-captures"))).toContain('--out "$RUNNER_TEMP/captures"');
