@@ -196,21 +196,28 @@ export interface ArchiveConfig {
   wayback: WaybackConfig;
 }
 
-export interface WaybackConfig {
-  fallback: boolean;
+/** The Wayback Machine's addresses: options, so the tests point them at a local fake. */
+export interface WaybackEndpoints {
+  /** The availability API, `…/wayback/available`. */
   availabilityUrl: string;
+  /** The replay base, `…/web`: `<base>/<timestamp>/<url>` shows a snapshot, `<base>/<timestamp>id_/<url>` serves its bytes. */
   replayUrl: string;
-  /** Save Page Now, when asked for (and keys are set); undefined when off. */
-  save: (WaybackEndpointsAndSave) | undefined;
 }
 
-export interface WaybackEndpointsAndSave {
-  availabilityUrl: string;
-  replayUrl: string;
+export interface WaybackConfig extends WaybackEndpoints {
+  fallback: boolean;
+  /** Save Page Now, when asked for (and keys are set); undefined when off. */
+  save: SaveConfig | undefined;
+}
+
+export interface SaveConfig extends WaybackEndpoints {
+  /** `…/save`. */
   saveUrl: string;
   accessKey: string;
   secretKey: string;
+  /** Jobs at once: SPN2 limits concurrent captures per account. */
   concurrency: number;
+  /** How often a job's status is asked, and for how long at most. */
   pollMs: number;
   waitMs: number;
 }

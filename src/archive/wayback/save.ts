@@ -8,20 +8,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import { HttpStatusError } from "../errors.ts";
-import type { Fetcher } from "../types.ts";
-import { snapshotAt, type WaybackEndpoints } from "./snapshot.ts";
-
-export interface SaveConfig extends WaybackEndpoints {
-  /** `…/save`. */
-  saveUrl: string;
-  accessKey: string;
-  secretKey: string;
-  /** Jobs at once: SPN2 limits concurrent captures per account. */
-  concurrency: number;
-  /** How often a job's status is asked, and for how long at most. */
-  pollMs: number;
-  waitMs: number;
-}
+import type { Fetcher, SaveConfig } from "../types.ts";
+import { snapshotAt } from "./snapshot.ts";
 
 export type SaveResult = { url: string; ok: true; snapshotUrl: string } | { url: string; ok: false; reason: string };
 

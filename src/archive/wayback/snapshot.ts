@@ -5,14 +5,7 @@
  * endpoints, the run's guarded fetcher. Output: the snapshot's addresses, built from our own replay base and the
  * timestamp (never the address the answer names), or undefined. The answer is untrusted JSON: bounded and checked.
  */
-import type { Fetcher } from "../types.ts";
-
-export interface WaybackEndpoints {
-  /** The availability API, `…/wayback/available`. */
-  availabilityUrl: string;
-  /** The replay base, `…/web`: `<base>/<timestamp>/<url>` shows a snapshot, `<base>/<timestamp>id_/<url>` serves its bytes. */
-  replayUrl: string;
-}
+import type { Fetcher, WaybackEndpoints } from "../types.ts";
 
 export interface Snapshot {
   /** YYYYMMDDhhmmss, UTC. */
