@@ -9,7 +9,6 @@
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,9 +28,9 @@ import { makeWorkspace, type Workspace } from "../helpers/archive.ts";
 import { html, startServer, type TestServer } from "../helpers/server.ts";
 import { runScript } from "../helpers/spawn.ts";
 import { openRecordedPage } from "./fixture-site.ts";
+import { seriousViolations } from "./axe.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const SNIPPETS = path.join(ROOT, "docs/snippets");
 
 const article = (title: string) =>
@@ -234,11 +233,7 @@ describe("the blogger's round trip", () => {
     const recorded = await openRecordedPage(browser, { bypassCSP: true });
     await recorded.page.goto(blog.url("/post.html"));
     await recorded.page.waitForSelector("#gone + .archive-mirror a");
-    await recorded.page.addScriptTag({ path: AXE });
-    const violations = await recorded.page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe;
-      return (await axe.run()).violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
-    });
+    const violations = await seriousViolations(recorded.page);
     await recorded.close();
     expect(violations).toEqual([]);
   });

@@ -7,7 +7,6 @@
  * checked with axe-core in Chromium: no serious or critical violation.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -24,9 +23,8 @@ import { launchBrowser } from "../../tools/chromium.ts";
 import { makeWorkspace, type Workspace } from "../helpers/archive.ts";
 import { PAGES, readSource } from "../helpers/readability-pages.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+import { AXE_SCRIPT, seriousViolations } from "./axe.ts";
 import { openRecordedPage } from "./fixture-site.ts";
-
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let server: TestServer;
 let ws: Workspace;
@@ -92,20 +90,13 @@ describe("the mirror pages of 221 real captures", () => {
     // axe run bypasses the CSP, which rightly refuses an injected script.
     const check = async (share: string[]) => {
       const recorded = await openRecordedPage(browser, { bypassCSP: true });
-      await recorded.context.addInitScript({ path: AXE });
+      await recorded.context.addInitScript({ path: AXE_SCRIPT });
       for (const url of share) {
         const response = await recorded.page.goto(`${siteServer.url}${hashUrl(url)}/`);
         expect(response?.status(), url).toBe(200);
-        const violations = await recorded.page.evaluate(async () => {
-          type Result = { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> };
-          const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe;
-          // Contrast is the site's own CSS (captures carry no style), checked light and dark in site.test.ts; here
-          // it would cost most of the time for nothing new.
-          const result = await axe.run(document, { resultTypes: ["violations"], rules: { "color-contrast": { enabled: false } } });
-          return result.violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-        });
+        // Contrast is the site's own CSS (captures carry no style), checked light and dark in site.test.ts; here it
+        // would cost most of the time for nothing new.
+        const violations = await seriousViolations(recorded.page, { skipRules: ["color-contrast"] });
         found.push(...violations.map((v) => `${url}: ${v}`));
         checked += 1;
       }

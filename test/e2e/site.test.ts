@@ -3,7 +3,6 @@
  * prefix /archive/, served on 127.0.0.1 port 0, and driven with Debian's Chromium.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { JSDOM } from "jsdom";
 import type { Browser } from "playwright-core";
@@ -13,8 +12,8 @@ import { partitionCaptures } from "../../src/site/search-index.ts";
 import { launchBrowser } from "../../tools/chromium.ts";
 import type { Capture } from "../../src/site/data.ts";
 import { BROKEN_URLS, buildFixtureSite, CAPTURE_URLS, FIXTURE_PARTITION_SIZE, hashOf, openRecordedPage, type FixtureSite } from "./fixture-site.ts";
+import { seriousViolations } from "./axe.ts";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 /** Appears only in the site's chrome (footer), never in an article: search must not find it. */
 const CHROME_ONLY_WORD = "Zyxwvutsowner";
 
@@ -505,12 +504,7 @@ describe("reading", () => {
       for (const sitePath of ["/", `/${hashOf("ars")}/`, "/search/?q=minecraft", "/search/?tag=games", "/failures/", "/tags/", "/tags/games/"]) {
         await recorded.page.goto(fixture.url(sitePath));
         if (sitePath.startsWith("/search/")) await recorded.page.waitForSelector("#search-results li");
-        await recorded.page.addScriptTag({ path: AXE });
-        const violations = await recorded.page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-          const result = await axe.run();
-          return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-        });
+        const violations = await seriousViolations(recorded.page);
         found.push(...violations.map((v) => `${colorScheme} ${sitePath}: ${v}`));
       }
       await recorded.close();

@@ -5,7 +5,6 @@
  * TimeMap and archive.json, with the CSP, axe and no-request-leaves checks every page gets.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { JSDOM } from "jsdom";
@@ -23,8 +22,8 @@ import { launchBrowser } from "../../tools/chromium.ts";
 import { makeWorkspace, readCapture, type Workspace } from "../helpers/archive.ts";
 import { html, startServer, type Handler, type TestServer } from "../helpers/server.ts";
 import { openRecordedPage } from "./fixture-site.ts";
+import { seriousViolations } from "./axe.ts";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PAGE = (title: string, animal = "fox") => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><article><h1>${title}</h1>
 <p>The ${title.toLowerCase()} is a long article about walking in the hills, with enough words that Readability takes it as the main content.</p>
 <p>On the second day the path climbed through a beech wood, and a ${animal} crossed it in the early light, unhurried, before the rain.</p>
@@ -223,12 +222,7 @@ describe("safety", () => {
       const recorded = await openRecordedPage(browser, { bypassCSP: true, colorScheme });
       for (const sitePath of pages()) {
         await recorded.page.goto(at(sitePath));
-        await recorded.page.addScriptTag({ path: AXE });
-        const violations = await recorded.page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-          const result = await axe.run();
-          return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-        });
+        const violations = await seriousViolations(recorded.page);
         found.push(...violations.map((v) => `${colorScheme} ${sitePath}: ${v}`));
       }
       await recorded.close();
