@@ -206,6 +206,25 @@ describe("archiving a links file", () => {
     expect((await readCapture(ws.cacheDir, hashUrl(url))).meta.archived_at).toBe(first.meta.archived_at);
   });
 
+  it("stores smaller images on --refresh after --image-max-width is lowered, instead of reusing the wide ones", async () => {
+    const ws = await makeWorkspace();
+    const url = server.url("/article?refresh-smaller");
+    await ws.writeLinks([url]);
+    await archiveLinks(ws.config());
+    const storedWidth = async () => {
+      const { html: body } = await readCapture(ws.cacheDir, hashUrl(url));
+      const file = /<img[^>]*src="([0-9a-f]+\.webp)"/.exec(body)![1]!;
+      return (await sharp(path.join(ws.cacheDir, hashUrl(url), file)).metadata()).width;
+    };
+    expect(await storedWidth()).toBe(1600);
+    const summary = await archiveLinks(ws.config(["--refresh", "--image-max-width", "800"]));
+    expect(summary.failures).toEqual([]);
+    expect(summary.captured).toBe(1);
+    expect(await storedWidth()).toBe(800);
+    const files = await readdir(path.join(ws.cacheDir, hashUrl(url)));
+    expect(files.filter((name) => name.endsWith(".webp"))).toHaveLength(1);
+  });
+
   it("keeps the previous capture when a refresh fails or comes back empty", async () => {
     const ws = await makeWorkspace();
     let mode: "good" | "error" | "empty" = "good";

@@ -189,8 +189,16 @@ export function encodeShared(
   return cache.getOrEncode(`${hash}:${limits.format}:${limits.quality}:${limits.maxWidth}`, encode);
 }
 
-/** Copies the previous capture's file for this content hash; returns its size, or undefined to encode afresh. */
-export async function reuse(from: string, to: string, spend: (bytes: number) => void = () => {}): Promise<{ width: number; height: number } | undefined> {
+/**
+ * Copies the previous capture's file for this content hash; returns its size, or undefined to encode afresh. A file
+ * wider than `maxWidth` is encoded afresh: a recapture after lowering --image-max-width is how an archive shrinks.
+ */
+export async function reuse(
+  from: string,
+  to: string,
+  maxWidth: number,
+  spend: (bytes: number) => void = () => {},
+): Promise<{ width: number; height: number } | undefined> {
   let width: number | undefined;
   let height: number | undefined;
   let size: number;
@@ -203,7 +211,7 @@ export async function reuse(from: string, to: string, spend: (bytes: number) => 
   } catch {
     return undefined;
   }
-  if (!width || !height) return undefined;
+  if (!width || !height || width > maxWidth) return undefined;
   spend(size);
   try {
     await copyFile(from, to);

@@ -160,7 +160,7 @@ export async function localizeImages(plan: ImagePlan, options: LocalizeOptions):
       storedBytes += bytes;
     };
     if (reuseDir) {
-      const reused = await reuse(join(reuseDir, file), target, spend);
+      const reused = await reuse(join(reuseDir, file), target, limits.maxWidth, spend);
       if (reused) {
         if (options.metrics) options.metrics.imagesReused += 1;
         return { file, ...reused };
