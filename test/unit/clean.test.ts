@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { cleanArticle, type CleanRule } from "../../src/archive/parse/clean.ts";
 import { parseDocument } from "../../src/archive/parse/dom.ts";
-import { dropClassHints, hintWords, keepClassHints } from "../../src/archive/parse/hints.ts";
+import { dropClasses, hintWords } from "../../src/archive/parse/hints.ts";
 
 const PROSE = [
   "The council voted on Tuesday to extend the tram line to the harbour, ending a decade of arguments about its cost, its route through the old quarter and who would pay for the new bridge.",
@@ -13,16 +13,13 @@ const PROSE = [
   "Residents of the old quarter, who had campaigned against the route for most of those ten years, said they would keep watching the works closely and would go to court if the noise limits were broken.",
 ].map((text) => `<p>${text}</p>`);
 
-/** Cleans `<div id=root>…</div>` as the extract stage does (class hints kept, then dropped), and tells what went. */
+/** Cleans `<div id=root>…</div>` as the extract stage does (classes read, then dropped), and tells what went. */
 function clean(body: string, title = "The tram reaches the harbour"): { root: Element; text: string; removed: Array<[CleanRule, string]> } {
   const document = parseDocument(`<!DOCTYPE html><html><body><div id="root">${body}</div></body></html>`, "https://news.example/tram");
-  keepClassHints(document);
-  // Readability removes every class; the cleanup must work from the copies.
-  for (const element of Array.from(document.querySelectorAll("[class]"))) element.removeAttribute("class");
   const root = document.getElementById("root")!;
   const removed: Array<[CleanRule, string]> = [];
   cleanArticle(root, { title, onRemove: (element, rule) => removed.push([rule, (element.textContent ?? "").replace(/\s+/g, " ").trim()]) });
-  dropClassHints(root);
+  dropClasses(root);
   return { root, text: (root.textContent ?? "").replace(/\s+/g, " ").trim(), removed };
 }
 

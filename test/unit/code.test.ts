@@ -2,16 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { labelCode } from "../../src/archive/parse/code.ts";
 import { parseDocument } from "../../src/archive/parse/dom.ts";
-import { dropClassHints, keepClassHints } from "../../src/archive/parse/hints.ts";
+import { dropClasses } from "../../src/archive/parse/hints.ts";
 
-/** Labels the code blocks of `body` as extract does: after Readability has removed every class (hints kept). */
+/** Labels the code blocks of `body` as extract does: then every class but the languages it set is dropped. */
 function labelled(body: string): string {
   const document = parseDocument(`<!DOCTYPE html><html><body><div id="root">${body}</div></body></html>`);
-  keepClassHints(document);
-  for (const element of Array.from(document.querySelectorAll("[class]"))) element.removeAttribute("class");
   const root = document.getElementById("root")!;
-  labelCode(root);
-  dropClassHints(root);
+  dropClasses(root, labelCode(root));
   return root.innerHTML;
 }
 

@@ -1,12 +1,10 @@
 /** Formulas (src/archive/parse/math.ts) on small trees: TeX annotations, MathML written out, bounds. */
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "../../src/archive/parse/dom.ts";
-import { keepClassHints } from "../../src/archive/parse/hints.ts";
 import { keepMath } from "../../src/archive/parse/math.ts";
 
 function kept(body: string): string {
   const document = parseDocument(`<!DOCTYPE html><html><body>${body}</body></html>`);
-  keepClassHints(document);
   keepMath(document.body);
   return Array.from(document.body.querySelectorAll("code"), (code) => code.textContent).join(" | ");
 }

@@ -14,7 +14,9 @@ const NO_LANGUAGE = new Set(["none", "nohighlight", "no-highlight", "plain", "pl
 /** Wrappers above a <pre> looked at for its language (GitHub's div.highlight-source-js, Rouge's div.language-ruby). */
 const MAX_WRAPPER_LEVELS = 3;
 
-export function labelCode(root: Element): void {
+/** Labels the code blocks under `root`; returns the <code> elements it gave a language class. */
+export function labelCode(root: Element): Set<Element> {
+  const labelled = new Set<Element>();
   for (const pre of Array.from(root.querySelectorAll("pre"))) {
     const only = pre.children.length === 1 && pre.firstElementChild?.localName === "code" && !hasText(pre) ? pre.firstElementChild : null;
     const language = languageOf([only, pre], true) ?? languageOf(wrappers(pre, root), false);
@@ -27,7 +29,9 @@ export function labelCode(root: Element): void {
       pre.append(code);
     }
     code.setAttribute("class", `language-${language}`);
+    labelled.add(code);
   }
+  return labelled;
 }
 
 /** From classes, and from data-lang / data-language when `data` (on a wrapper, those name the page's language). */

@@ -11,7 +11,7 @@ import { absolutizeUrls } from "./absolutize.ts";
 import { cleanArticle } from "./clean.ts";
 import { labelCode } from "./code.ts";
 import { markEmbeds, traceEmbeds } from "./embeds.ts";
-import { dropClassHints, keepClassHints } from "./hints.ts";
+import { dropClasses } from "./hints.ts";
 import { keepMath } from "./math.ts";
 import { withoutNamedProperties } from "./fast-document.ts";
 import { Readability } from "@mozilla/readability";
@@ -80,18 +80,16 @@ function extractFrom(html: string, url: string, withoutCss: boolean, options: Ex
   // Read before Readability runs: it removes scripts (JSON-LD included) and rewrites the body as it goes.
   const standard = withoutNamedProperties(document);
   const page = readPageMetadata(standard, url);
-  // Readability removes every class from the article; the cleanup after it reads them from a copy (hints.ts).
-  keepClassHints(standard);
   // Videos and posts become placeholders Readability keeps, so that each leaves a trace (embeds.ts).
-  const embeds = markEmbeds(standard);
+  const embeds = markEmbeds(standard, html);
   // With an image plan asked for, the images stage's DOM work (images.ts planImages) runs here, on the tree Readability
   // leaves, as it is serialized: the main thread then parses no HTML, and the article is not parsed a second time for
   // it. The plan's HTML is the article's HTML with each <img> a marker.
   const serialize = (root: Element): { html: string; imagePlan?: ImagePlan } => {
     traceEmbeds(root, embeds);
     keepMath(root);
-    labelCode(root);
-    dropClassHints(root);
+    // Classes were kept through Readability for the steps above to read (hints.ts); only a code block's language stays.
+    dropClasses(root, labelCode(root));
     absolutizeUrls(root);
     if (options.imageMaxWidth === undefined) return { html: root.innerHTML };
     const imagePlan = planImages(root, url, options.imageMaxWidth);
@@ -151,7 +149,8 @@ export function readArticle(
   serializer: (node: Node) => string,
   { fastPaths = true, allowedVideoRegex }: { fastPaths?: boolean; allowedVideoRegex?: RegExp } = {},
 ) {
-  const options = { serializer, ...(allowedVideoRegex ? { allowedVideoRegex } : {}) };
+  // keepClasses: the cleanup after Readability reads them, and dropClasses removes them then (hints.ts).
+  const options = { serializer, keepClasses: true, ...(allowedVideoRegex ? { allowedVideoRegex } : {}) };
   return fastPaths ? new ArchiveReadability(withoutNamedProperties(document), options).parse() : new Readability(document, options).parse();
 }
 

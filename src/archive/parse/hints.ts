@@ -1,37 +1,32 @@
 /**
- * What a page's markup says about its own elements (class, id, role, itemprop), kept through Readability, which
- * removes every class from the article it returns. DOM work on one document, no I/O; never throws.
+ * What a page's markup says about its own elements (class, id, role, itemprop). Readability runs with keepClasses, so
+ * the article it returns still says which box was which; dropClasses removes the classes once the cleanup, the embeds,
+ * the formulas and the code blocks have read them. DOM work on one document, no I/O; never throws.
  */
 
-/** An element's class, copied before Readability runs and removed again (dropClassHints) before serializing. */
-const HINT = "data-archive-class";
 /** Bounds the words read from one element: a hostile page can put megabytes into a class attribute. */
 const MAX_HINT_CHARS = 400;
 
 /**
- * Copies every element's class into a data attribute Readability leaves alone. Readability reads class and id only
- * to score and to drop unlikely candidates, and keeps data attributes (and copies them with the rest when it retags
- * or merges an element), so its choices are the same and the article it returns still says which box was which.
+ * Removes every class under `root` (root included) but those of `except`: what Readability's own class cleaning did,
+ * here after the cleanup instead of inside Readability. Readability reads class and id only to score and to drop
+ * unlikely candidates, before it would clean them, so keeping them changes none of its choices (a test holds it to
+ * that over real pages).
  */
-export function keepClassHints(document: Document): void {
-  for (const element of Array.from(document.querySelectorAll("[class]"))) {
-    element.setAttribute(HINT, element.getAttribute("class")!);
+export function dropClasses(root: Element, except: ReadonlySet<Element> = new Set()): void {
+  if (!except.has(root)) root.removeAttribute("class");
+  for (const element of Array.from(root.querySelectorAll("[class]"))) {
+    if (!except.has(element)) element.removeAttribute("class");
   }
 }
 
-/** Removes the copies keepClassHints made, under `root`. */
-export function dropClassHints(root: Element): void {
-  root.removeAttribute(HINT);
-  for (const element of Array.from(root.querySelectorAll(`[${HINT}]`))) element.removeAttribute(HINT);
-}
-
-/** The element's classes as the page wrote them (lower-cased), whether or not Readability has removed them since. */
+/** The element's classes as the page wrote them (lower-cased). */
 export function classesOf(element: Element): string[] {
   return rawClassesOf(element).map((name) => name.toLowerCase());
 }
 
 function rawClassesOf(element: Element): string[] {
-  const value = element.getAttribute(HINT) ?? element.getAttribute("class");
+  const value = element.getAttribute("class");
   if (!value) return [];
   return value.slice(0, MAX_HINT_CHARS).split(/[\t\n\f\r ]+/).filter(Boolean);
 }
