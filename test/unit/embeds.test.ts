@@ -3,15 +3,33 @@ import { describe, expect, it } from "vitest";
 import { parseDocument } from "../../src/archive/parse/dom.ts";
 import { markEmbeds, traceEmbeds } from "../../src/archive/parse/embeds.ts";
 
-/** Marks then traces `body`, as extract does around Readability; returns the body's HTML. */
-function traced(body: string): { html: string; count: number } {
-  const document = parseDocument(`<!DOCTYPE html><html><body>${body}</body></html>`, "https://news.example/story");
-  const embeds = markEmbeds(document);
+/**
+ * Marks then traces `body`, as extract does around Readability (given the markup, as extract gives it, or without it:
+ * then every embed tag is looked for); returns the body's HTML.
+ */
+function traced(body: string, withMarkup = true): { html: string; count: number } {
+  const markup = `<!DOCTYPE html><html><body>${body}</body></html>`;
+  const document = parseDocument(markup, "https://news.example/story");
+  const embeds = markEmbeds(document, withMarkup ? markup : undefined);
   traceEmbeds(document.body, embeds);
   return { html: document.body.innerHTML, count: embeds.count };
 }
 
 describe("embeds", () => {
+  it("looks for the tags the markup spells, in document order, the outer embed first", () => {
+    const page =
+      '<blockquote class="twitter-tweet"><p>The harbour tram opens today.</p><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>' +
+      '<a href="https://twitter.com/council/status/1196862839468457985">November 19, 2019</a></blockquote>' +
+      '<VIDEO src="https://news.example/clip.mp4" poster="https://news.example/clip.jpg" title="The first tram"></VIDEO>';
+    const looked = traced(page);
+    expect(looked.count).toBe(2);
+    expect(looked.html).toContain("The harbour tram opens today.");
+    expect(looked.html).not.toContain("youtube.com/watch");
+    expect(looked.html).toContain('<img src="https://news.example/clip.jpg"');
+    expect(looked).toEqual(traced(page, false));
+    expect(traced("<p>No player here, only the words iframe and video.</p>")).toEqual({ html: "<p>No player here, only the words iframe and video.</p>", count: 0 });
+  });
+
   it("renders only this page's placeholders: one the page wrote itself stays an iframe, for the sanitizer to drop", () => {
     const forged = '<iframe data-archive-embed="archive-embed:0123" data-archive-kind="video" data-archive-url="https://evil.example/"></iframe>';
     const { html, count } = traced(forged);
