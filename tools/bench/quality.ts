@@ -18,6 +18,7 @@ import { resolveConfig } from "../../src/archive/config.ts";
 import { hashUrl } from "../../src/cache/layout.ts";
 import { archiveLinks } from "../../src/archive/run.ts";
 import { captureBodyOf } from "../../src/cache/capture-file.ts";
+import { readCaptureMeta } from "../../src/cache/store.ts";
 import { REFERENCES, benchmarkIds, groundTruth, pageGzip, referenceOutput, type ReferenceName } from "./benchmark-files.ts";
 import { createFetcherFor } from "../../src/archive/fetch/index.ts";
 import { scoreBodies, type ArticleBodies, type Scores, type TpFpFn } from "./score.ts";
@@ -89,7 +90,7 @@ export async function runQualityBench(options: QualityOptions): Promise<QualityR
   for (const id of ids) {
     const text = await readFile(path.join(cacheDir, hashUrl(urls[id]!), "index.html"), "utf8").catch(() => undefined);
     archiverBodies[id] = { articleBody: text === undefined ? "" : htmlToText(captureBodyOf(text)) };
-    const kind = text === undefined ? "failed" : (/^kind: (\w+)$/m.exec(text)?.[1] ?? "unknown");
+    const kind = text === undefined ? "failed" : ((await readCaptureMeta(cacheDir, hashUrl(urls[id]!)))?.kind ?? "unreadable");
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
 
