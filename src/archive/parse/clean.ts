@@ -1,5 +1,5 @@
 /**
- * Cleanup stage: the article Readability returns (its container, with the classes Readability was told to keep) in → the same tree
+ * Cleanup stage: the article Readability returns (its container, classes kept) in → the same tree
  * without the boilerplate Readability keeps: navigation, share, "related" and newsletter boxes, author boxes, app and
  * follow prompts, bylines and datelines (the capture's front matter holds them), image credits, UI labels. Mutates
  * `root`; pure DOM work; never throws. Nothing holding media, code, math or a quotation is removed.
