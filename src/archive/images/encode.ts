@@ -190,8 +190,8 @@ export function encodeShared(
 }
 
 /**
- * Copies the previous capture's file for this content hash; returns its size, or undefined to encode afresh. A file
- * wider than `maxWidth` is encoded afresh: a recapture after lowering --image-max-width is how an archive shrinks.
+ * Copies the previous capture's file for this content hash; returns its dimensions, or undefined to encode afresh. A
+ * file wider than `maxWidth` is encoded afresh: a recapture after lowering --image-max-width is how an archive shrinks.
  */
 export async function reuse(
   from: string,
